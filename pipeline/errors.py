@@ -1,0 +1,80 @@
+"""Why a document could not be processed, and at which stage.
+
+Two families, as the flows treat them differently:
+
+* :class:`BadInputError` — the document itself is unusable (empty, binary, undecodable …).
+  Deterministic: never retried, goes straight to the ``errors`` table.
+* :class:`TransientError` — the environment failed (a file vanished or could not be read).
+  Retried by the flow's I/O tasks before it is recorded.
+
+:class:`StageFailed` wraps either with the stage name (like dlt's ``PipelineStepFailed``),
+so an ``errors`` row always says where and why.
+"""
+
+from __future__ import annotations
+
+
+class GyeoljaeError(Exception):
+    """Base class of the errors this package raises on purpose."""
+
+
+class BadInputError(GyeoljaeError):
+    """The document cannot be processed as it is; re-trying will not help."""
+
+
+class EmptyDocumentError(BadInputError):
+    pass
+
+
+class BinaryDocumentError(BadInputError):
+    pass
+
+
+class EncodingError(BadInputError):
+    pass
+
+
+class UnsupportedFormatError(BadInputError):
+    pass
+
+
+class DocumentTooLargeError(BadInputError):
+    pass
+
+
+class DuplicateDocumentError(BadInputError):
+    pass
+
+
+class TransientError(GyeoljaeError):
+    """An I/O failure that may succeed on a later attempt."""
+
+
+class OutputLockedError(GyeoljaeError):
+    """Another run holds the output directory."""
+
+
+class StageFailed(GyeoljaeError):
+    """A document failed at a named stage of the pipeline."""
+
+    def __init__(self, stage: str, source_path: str, cause: BaseException) -> None:
+        self.stage = stage
+        self.source_path = source_path
+        self.cause = cause
+        super().__init__(f"{source_path}: {stage} failed: {describe(cause)}")
+
+    @property
+    def error_type(self) -> str:
+        return type(self.cause).__name__
+
+    @property
+    def retryable(self) -> bool:
+        return isinstance(self.cause, TransientError)
+
+
+def describe(exc: BaseException) -> str:
+    """A one-line message a person understands, for any exception."""
+    if isinstance(exc, GyeoljaeError):
+        return str(exc)
+    text = str(exc).strip() or "no further detail"
+    return f"unexpected {type(exc).__name__}: {text} (this is a bug in gyeoljae, please report it)"

@@ -1,0 +1,338 @@
+"""Budgets, schedules and projects from a segmented document.
+
+``extract(doc) -> Document`` fills ``doc.projects``, ``doc.budgets`` and ``doc.schedules`` from
+its sections, its tables and the prose between them. Every row's span is into ``doc.text``.
+
+Rules, one place per concept:
+
+* **budgets** — every money amount: table cells whose unit is money, and amounts written
+  with their unit (``10,000천원``, ``655억원``) in prose and in text cells. A factor of a
+  산출근거 product (``5,000천원 * 2회``) is not a stated amount; the amount after ``=`` is,
+  with that product as its ``basis``.
+* **schedules** — every date expression inside items of a schedule section (``추진 일정``,
+  ``향후 일정``, ``추진경과``, ``추진경위``), and the period column of schedule tables.
+* **projects** — the program of a 사업설명서 (with its 총사업비), and circled items
+  (``①`` …), which Korean reports use for their 과제 / 사업.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.dates import find_dates
+from pipeline.model import BudgetRow, Document, Project, ScheduleRow, Section, Table
+from pipeline.money import Amount, evaluate_basis, find_amounts
+
+_SCHEDULE_TITLE = re.compile(r"추진일정|향후일정|추진경과|추진경위|세부일정|일정")
+_SCHEDULE_HEADER = re.compile(r"기간|일정|시기|기한")
+_CATEGORY = re.compile(r"(?:회계|기금|[가-힣]+비|[가-힣]+금)$")
+_YEAR_IN = re.compile(r"((?:19|20)\d\d)\s*(?:년|예산|결산|\(|$|[A-Z])")
+_TIMES_AFTER = re.compile(r"^\s*[*×xX✕]\s*\d")
+_TIMES_BEFORE = re.compile(r"[*×xX✕]\s*$")
+_EQUALS_BEFORE = re.compile(r"=\s*$")
+_EQUALS_AFTER = re.compile(r"^\s*=\s*")
+_ITEM_NOISE = re.compile(r"^[\s\-–·○◦□■※▷▶❍●:=,(]+|[\s:=,(\-–]+$")
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def document_year(doc: Document) -> int | None:
+    for d in (doc.meta.approved_on, doc.meta.produced_on):
+        if d is not None:
+            return d.year
+    m = re.search(r"((?:19|20)\d\d)\s*년", (doc.meta.title or "") + " " + doc.text[:2000])
+    return int(m.group(1)) if m else None
+
+
+def _clean_item(s: str) -> str:
+    s = re.sub(r"\s+", " ", s)
+    return _ITEM_NOISE.sub("", s).strip()
+
+
+def _in_any(pos: int, tables: list[Table]) -> Table | None:
+    return next((t for t in tables if t.char_start <= pos < t.char_end), None)
+
+
+def _innermost_project(doc: Document, pos: int) -> str | None:
+    best: tuple[int, str] | None = None
+    by_id = {s.section_id: s for s in doc.sections}
+    for p in doc.projects:
+        sec = by_id.get(p.section_id or "")
+        if sec and sec.char_start <= pos < sec.char_end and (best is None or sec.depth > best[0]):
+            best = (sec.depth, p.project_id)
+    return best[1] if best else None
+
+
+# ── projects ────────────────────────────────────────────────────────────────
+
+
+def _projects(doc: Document) -> list[Project]:
+    projects: list[Project] = []
+    if doc.meta.doc_kind == "budget_program" and doc.meta.title:
+        m = re.search(rf"^#*\s*({re.escape(doc.meta.title)})\s*$", doc.text, re.M)
+        if m:
+            total = None
+            tm = re.search(r"총\s*사업비", doc.text)
+            if tm:
+                first = next(find_amounts(doc.text, tm.end(), min(len(doc.text), tm.end() + 800)), None)
+                total = first.krw if first else None
+            projects.append(
+                Project("P001", m.group(1), m.start(1), m.end(1), department=doc.meta.department, total_budget_krw=total)
+            )
+    by_id = {s.section_id: s for s in doc.sections}
+    sec_project: dict[str, str] = {}
+    for s in doc.sections:
+        if not s.marker or s.marker[0] not in _CIRCLED:
+            continue
+        start, end = s.title_start, s.head_end
+        while start < end and doc.text[start].isspace():
+            start += 1
+        while end > start and doc.text[end - 1].isspace():
+            end -= 1
+        if end - start < 2 or end - start > 120:
+            continue
+        parent = by_id.get(s.parent_id or "")
+        parent_project = None
+        while parent is not None and parent_project is None:
+            parent_project = sec_project.get(parent.section_id)
+            parent = by_id.get(parent.parent_id or "")
+        pid = f"P{len(projects) + 1:03d}"
+        projects.append(Project(pid, doc.text[start:end], start, end, parent_project_id=parent_project, section_id=s.section_id))
+        sec_project[s.section_id] = pid
+    return projects
+
+
+# ── budgets ─────────────────────────────────────────────────────────────────
+
+
+def _year_from(texts: list[str]) -> int | None:
+    for t in texts:
+        m = _YEAR_IN.search(t)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def _cell_budgets(doc: Document, table: Table) -> list[BudgetRow]:
+    rows = []
+    for c in table.cells:
+        if c.amount_krw is None or c.is_header or c.unit is None:
+            continue
+        label = c.row_label or ""
+        last_header = c.header_path[-1] if c.header_path else ""
+        item = label
+        if last_header and not _YEAR_IN.search(last_header):
+            item = f"{label} ({last_header})" if label else last_header
+        category = label if _CATEGORY.search(label) else None
+        rows.append(
+            BudgetRow(
+                budget_id="",
+                item=_clean_item(item) or label,
+                amount_krw=c.amount_krw,
+                amount_text=doc.text[c.char_start : c.char_end],
+                unit=c.unit,
+                char_start=c.char_start,
+                char_end=c.char_end,
+                table_id=table.table_id,
+                fiscal_year=_year_from(c.header_path) or _year_from([label]),
+                category=category,
+            )
+        )
+    return rows
+
+
+# 산출근거 product: '5,000천원 * 2회', '4인 * 200천원 * 4회'
+_PRODUCT = re.compile(r"(?:\d[\d,]*(?:\.\d+)?\s*[가-힣A-Za-z]*(?:\s[가-힣]{1,2}(?=\s*[*×✕]))?\s*[*×✕]\s*)+\d[\d,]*(?:\.\d+)?\s*[가-힣A-Za-z]*")
+
+
+def _basis_before(doc: Document, seg_start: int, eq_pos: int) -> str | None:
+    found = list(_PRODUCT.finditer(doc.text, seg_start, eq_pos))
+    return found[-1].group(0).strip() if found else None
+
+
+def _basis_after(doc: Document, pos: int, limit: int) -> str | None:
+    m = _PRODUCT.match(doc.text, pos + len(doc.text[pos:limit]) - len(doc.text[pos:limit].lstrip()), limit)
+    return m.group(0).strip() if m else None
+
+
+def _text_budgets(doc: Document, start: int, end: int, table: Table | None, default_year: int | None, fallback_item: str = "") -> list[BudgetRow]:
+    """Amounts written with their unit in ``text[start:end]`` (a line, or a text cell)."""
+    text = doc.text
+    out = []
+    amounts = list(find_amounts(text, start, end))
+    seg_start = start
+    for i, a in enumerate(amounts):
+        after = text[a.end : min(end, a.end + 6)]
+        before = text[max(start, a.start - 4) : a.start]
+        if _TIMES_AFTER.match(after) or _TIMES_BEFORE.search(before):
+            continue  # a factor of a 산출근거 product
+        nxt: Amount | None = amounts[i + 1] if i + 1 < len(amounts) else None
+        if nxt is not None and nxt.krw == a.krw and _EQUALS_AFTER.match(text[a.end : nxt.start]) is not None and text[a.end : nxt.start].strip() == "=":
+            continue  # '46,800천원 = 46,800천원': the restated heading amount
+        basis = None
+        item_start = seg_start
+        eq = _EQUALS_BEFORE.search(text[max(start, a.start - 6) : a.start])
+        if eq:
+            eq_pos = max(start, a.start - 6) + eq.start()
+            basis = _basis_before(doc, seg_start, eq_pos) or _basis_after(doc, a.end, end)
+            if table is not None and basis is None:
+                basis = _basis_before(doc, _row_start(doc, table, a.start), eq_pos)
+            item_text = text[item_start:eq_pos]
+            if basis and basis in item_text:
+                item_text = item_text[: item_text.index(basis)]
+        else:
+            item_text = text[item_start : a.start]
+        if not _clean_item(item_text) and table is not None and table.layout != "html":
+            row_start = _row_start(doc, table, a.start)
+            item_text = text[row_start : a.start]
+            if basis and basis in item_text:
+                item_text = item_text[: item_text.index(basis)]
+        item_text = re.split(r"[(,]\s*$", item_text)[0] if item_text.rstrip().endswith(("(", ",")) else item_text
+        item_text = item_text.split("\t")[-1] if "\t" in item_text.strip() else item_text
+        item = _clean_item(re.sub(r"[\d,]+\s*(?:천원|백만원|만원|억원|원)\s*$", "", _clean_item(item_text))) or fallback_item
+        basis_amount = evaluate_basis(basis) if basis else None
+        year = _year_from([text[max(start, a.start - 60) : a.start][::-1][::-1]]) or default_year
+        category = None
+        if table is not None:
+            cell = next((c for c in table.cells if c.char_start <= a.start < c.char_end), None)
+            if cell and cell.row_label and _CATEGORY.search(cell.row_label):
+                category = cell.row_label
+        out.append(
+            BudgetRow(
+                budget_id="",
+                item=item,
+                amount_krw=a.krw,
+                amount_text=a.text,
+                unit=a.unit,
+                char_start=a.start,
+                char_end=a.end,
+                table_id=table.table_id if table else None,
+                fiscal_year=year,
+                category=category,
+                basis=basis,
+                basis_amount_krw=basis_amount,
+                basis_ok=(basis_amount == a.krw) if basis_amount is not None else None,
+            )
+        )
+        seg_start = a.end
+    return out
+
+
+def _row_start(doc: Document, table: Table, pos: int) -> int:
+    return max(table.char_start, doc.text.rfind("\n", table.char_start, pos) + 1)
+
+
+def _budgets(doc: Document) -> list[BudgetRow]:
+    rows: list[BudgetRow] = []
+    end = doc.meta.body_end or len(doc.text)
+    for t in doc.tables:
+        rows.extend(_cell_budgets(doc, t))
+        for c in t.cells:
+            if c.amount_krw is None and not c.is_header:
+                fallback = c.row_label or (c.header_path[-1] if c.header_path else "")
+                rows.extend(_text_budgets(doc, c.char_start, c.char_end, t, None, fallback))
+    # prose: line by line outside tables
+    pos = 0
+    while pos < end:
+        nl = doc.text.find("\n", pos, end)
+        le = end if nl < 0 else nl
+        if _in_any(pos, doc.tables) is None:
+            rows.extend(_prose_line_budgets(doc, pos, le))
+        pos = le + 1
+    rows.sort(key=lambda b: (b.char_start, b.char_end))
+    unique: list[BudgetRow] = []
+    for b in rows:
+        if unique and (unique[-1].char_start, unique[-1].char_end) == (b.char_start, b.char_end):
+            continue
+        prev = unique[-1] if unique else None
+        if (
+            prev is not None
+            and prev.amount_krw == b.amount_krw
+            and "\n" not in doc.text[prev.char_end : b.char_start]
+            and doc.text[prev.char_end : b.char_start].strip() == "="
+        ):
+            # '민관협력포럼 개최 46,800천원 ⇥= 46,800천원': one amount, stated twice on its line
+            continue
+        unique.append(b)
+    return unique
+
+
+def _prose_line_budgets(doc: Document, ls: int, le: int) -> list[BudgetRow]:
+    """Prose outside tables; an HTML table inside the line is skipped (its cells are counted)."""
+    out = []
+    seg = ls
+    for t in doc.tables:
+        if ls <= t.char_start < le:
+            out.extend(_text_budgets(doc, seg, t.char_start, None, None))
+            seg = t.char_end
+    out.extend(_text_budgets(doc, seg, le, None, None))
+    return out
+
+
+# ── schedules ───────────────────────────────────────────────────────────────
+
+
+def _is_schedule_section(doc: Document, s: Section, by_id: dict[str, Section]) -> bool:
+    cur: Section | None = s
+    while cur is not None:
+        if _SCHEDULE_TITLE.search(cur.title.replace(" ", "")):
+            return True
+        cur = by_id.get(cur.parent_id or "")
+    return False
+
+
+def _task(text: str, start: int, end: int, d_start: int, d_end: int) -> str:
+    before = text[start:d_start]
+    after = text[d_end:end]
+    task = (before + " " + after) if before.strip() and after.strip() else (before or after)
+    task = re.sub(r"\(\s*\)|\s+", " ", task)
+    return _clean_item(task).strip(" ~:;,)(")
+
+
+def _schedules(doc: Document) -> list[ScheduleRow]:
+    rows: list[ScheduleRow] = []
+    year = document_year(doc)
+    by_id = {s.section_id: s for s in doc.sections}
+    for s in doc.sections:
+        if not _is_schedule_section(doc, s, by_id) or _SCHEDULE_TITLE.search(s.title.replace(" ", "")):
+            continue  # items of a schedule section, not its heading ('2016년도 추진일정')
+        start, end = s.title_start, s.head_end
+        for d in find_dates(doc.text, year, start, end):
+            if d.start_date is None and d.end_date is None:
+                continue
+            rows.append(
+                ScheduleRow("", _task(doc.text, start, end, d.start, d.end), d.precision, d.text, d.start, d.end,
+                            d.start_date, d.end_date, d.recurrence, section_id=s.section_id)
+            )
+    for t in doc.tables:
+        head = [c for c in t.cells if c.is_header]
+        date_cols = {c.col for c in head if _SCHEDULE_HEADER.search(c.text.replace(" ", ""))}
+        if not date_cols:
+            continue
+        for c in t.cells:
+            if c.is_header or c.col not in date_cols:
+                continue
+            for d in find_dates(doc.text, year, c.char_start, c.char_end):
+                task = c.row_label or ""
+                rows.append(
+                    ScheduleRow("", task, d.precision, d.text, d.start, d.end, d.start_date, d.end_date, d.recurrence,
+                                section_id=t.section_id)
+                )
+    rows.sort(key=lambda r: (r.char_start, r.char_end))
+    return rows
+
+
+def extract(doc: Document) -> Document:
+    doc.projects = _projects(doc)
+    doc.budgets = _budgets(doc)
+    doc.schedules = _schedules(doc)
+    for i, b in enumerate(doc.budgets, 1):
+        b.budget_id = f"B{i:04d}"
+        sec = doc.section_at(b.char_start)
+        b.section_id = b.section_id or (sec.section_id if sec else None)
+        b.project_id = _innermost_project(doc, b.char_start) or (doc.projects[0].project_id if doc.meta.doc_kind == "budget_program" and doc.projects else None)
+    for i, r in enumerate(doc.schedules, 1):
+        r.schedule_id = f"D{i:04d}"
+        sec = doc.section_at(r.char_start)
+        r.section_id = r.section_id or (sec.section_id if sec else None)
+        r.project_id = _innermost_project(doc, r.char_start) or (doc.projects[0].project_id if doc.meta.doc_kind == "budget_program" and doc.projects else None)
+    return doc

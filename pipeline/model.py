@@ -1,0 +1,207 @@
+"""The typed model that flows between stages: one dataclass per thing a document contains.
+
+Every extracted object carries ``char_start``/``char_end`` into ``Document.text`` (Python string
+indices, end exclusive), so ``doc.text[x.char_start:x.char_end]`` is always its source.
+Stages never exchange raw dicts; the writer turns these into rows of the tables in ``schemas``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+DocKind = Literal["approval", "work_report", "budget_program", "other"]
+Precision = Literal["day", "month", "quarter", "half", "year"]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class SourceFile:
+    """One input file, as found on disk (before it is read)."""
+
+    path: str  # absolute path
+    rel_path: str  # path relative to the input root, '/'-separated
+    size: int
+    sha256: str
+    format: str  # txt, md, html, pdf, hwpx, … (lower-case extension)
+
+
+@dataclass(slots=True)
+class DocumentMeta:
+    doc_kind: DocKind = "other"
+    title: str | None = None
+    doc_number: str | None = None  # 문서번호
+    approved_on: dt.date | None = None  # 결재일자
+    produced_on: dt.date | None = None  # 생산일자
+    disclosure: str | None = None  # 공개여부 / 공개구분
+    retention: str | None = None  # 보존기간
+    policy_number: str | None = None  # 방침번호
+    organization: str | None = None  # 기관명
+    department: str | None = None  # 부서명
+    author: str | None = None  # 작성자
+    author_phone: str | None = None
+    management_number: str | None = None  # 관리번호 (D + digits)
+    classification: list[str] | None = None  # 분류정보
+    # Where the body ends: the city's viewer footer (문서 보기 …) starts here.
+    body_end: int | None = None
+
+
+@dataclass(slots=True)
+class Section:
+    section_id: str
+    parent_id: str | None
+    depth: int
+    ordinal: int
+    marker: str
+    title: str
+    char_start: int
+    char_end: int
+    # Where the heading text (after the marker) starts and ends; the body follows.
+    title_start: int = 0
+    head_end: int = 0
+
+
+@dataclass(slots=True)
+class Cell:
+    row: int
+    col: int
+    text: str
+    char_start: int
+    char_end: int
+    row_span: int = 1
+    col_span: int = 1
+    is_header: bool = False
+    header_path: list[str] = field(default_factory=list)
+    row_label: str | None = None
+    unit: str | None = None
+    number: float | None = None
+    amount_krw: int | None = None
+
+
+@dataclass(slots=True)
+class Table:
+    table_id: str
+    layout: Literal["tsv", "html", "markdown"]
+    char_start: int
+    char_end: int
+    cells: list[Cell]
+    section_id: str | None = None
+    unit: str | None = None  # unit stated for the whole table, e.g. 천원
+
+    @property
+    def n_rows(self) -> int:
+        return 1 + max((c.row + c.row_span - 1 for c in self.cells), default=-1)
+
+
+@dataclass(slots=True)
+class Project:
+    project_id: str
+    name: str
+    char_start: int
+    char_end: int
+    parent_project_id: str | None = None
+    section_id: str | None = None
+    department: str | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    total_budget_krw: int | None = None
+
+
+@dataclass(slots=True)
+class BudgetRow:
+    budget_id: str
+    item: str
+    amount_krw: int
+    amount_text: str
+    unit: str
+    char_start: int
+    char_end: int
+    project_id: str | None = None
+    section_id: str | None = None
+    table_id: str | None = None
+    fiscal_year: int | None = None
+    category: str | None = None
+    basis: str | None = None
+    basis_amount_krw: int | None = None
+    basis_ok: bool | None = None
+
+
+@dataclass(slots=True)
+class ScheduleRow:
+    schedule_id: str
+    task: str
+    precision: Precision
+    when_text: str
+    char_start: int
+    char_end: int
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    recurrence: str | None = None
+    project_id: str | None = None
+    section_id: str | None = None
+
+
+@dataclass(slots=True)
+class Document:
+    """A decoded document and everything the stages found in it."""
+
+    doc_id: str
+    source: SourceFile
+    text: str
+    meta: DocumentMeta = field(default_factory=DocumentMeta)
+    sections: list[Section] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    budgets: list[BudgetRow] = field(default_factory=list)
+    schedules: list[ScheduleRow] = field(default_factory=list)
+
+    def section_at(self, pos: int) -> Section | None:
+        """The innermost section whose span holds ``pos``."""
+        best: Section | None = None
+        for s in self.sections:
+            if s.char_start <= pos < s.char_end and (best is None or s.depth > best.depth):
+                best = s
+        return best
+
+
+@dataclass(slots=True)
+class ErrorRecord:
+    source_path: str
+    source_sha256: str | None
+    stage: str
+    error_type: str
+    message: str
+
+
+@dataclass(slots=True)
+class RunSummary:
+    run_id: str
+    mode: str
+    started_at: dt.datetime
+    finished_at: dt.datetime
+    pipeline_version: str
+    docs_seen: int
+    docs_processed: int
+    docs_unchanged: int
+    docs_failed: int
+    rows: dict[str, int] = field(default_factory=dict)
+    out_dir: str = ""
+    errors: list[ErrorRecord] = field(default_factory=list)
+    removed: dict[str, str] = field(default_factory=dict)  # rel_path → doc_id dropped this run
+
+    @property
+    def status(self) -> Literal["success", "partial_success", "failure"]:
+        if self.docs_failed == 0:
+            return "success"
+        return "partial_success" if self.docs_processed + self.docs_unchanged else "failure"
+
+
+def as_dict(obj: Any) -> dict[str, Any]:
+    return dataclasses.asdict(obj)

@@ -1,0 +1,98 @@
+"""One document through every stage: read → decode → metadata → tables → segment → extract.
+
+``process_path(path, root) -> Document`` raises :class:`~pipeline.errors.StageFailed` naming
+the stage that failed; ``process_batch`` turns those into :class:`ErrorRecord` so one bad
+document never stops the others.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.errors import StageFailed
+from pipeline.extract import extract
+from pipeline.ingest import read_bytes, read_document_text, source_file
+from pipeline.metadata import read_metadata
+from pipeline.model import Document, ErrorRecord, SourceFile, Span
+from pipeline.segment import segment
+from pipeline.tables import find_tables
+
+PIPELINE_VERSION = __version__
+_SAFE_ID = re.compile(r"[^\w.\-가-힣]+")
+
+
+@contextmanager
+def stage(name: str, source_path: str) -> Iterator[None]:
+    """Run a block as the named stage: any exception leaves as ``StageFailed(stage=name)``."""
+    try:
+        yield
+    except StageFailed:
+        raise
+    except Exception as exc:  # noqa: BLE001 — every failure is recorded, with its stage
+        raise StageFailed(name, source_path, exc) from exc
+
+
+def doc_id_for(meta_management_number: str | None, source: SourceFile) -> str:
+    """관리번호 where the document has one, else the file's stem."""
+    if meta_management_number:
+        return meta_management_number
+    stem = Path(source.rel_path).stem if source.format else Path(source.rel_path).name
+    return _SAFE_ID.sub("_", stem).strip("_") or source.sha256[:16]
+
+
+def analyse(source: SourceFile, text: str) -> Document:
+    """Every stage after decoding, on text already read."""
+    with stage("metadata", source.rel_path):
+        meta = read_metadata(text)
+    doc = Document(doc_id=doc_id_for(meta.management_number, source), source=source, text=text, meta=meta)
+    end = meta.body_end if meta.body_end is not None else len(text)
+    with stage("tables", source.rel_path):
+        doc.tables = find_tables(text, 0, end)
+    with stage("segment", source.rel_path):
+        doc.sections = segment(text, 0, end, [Span(t.char_start, t.char_end) for t in doc.tables])
+        for t in doc.tables:
+            sec = doc.section_at(t.char_start)
+            t.section_id = sec.section_id if sec else None
+    with stage("extract", source.rel_path):
+        extract(doc)
+    return doc
+
+
+def process_path(path: Path, root: Path) -> Document:
+    rel = path.name if root.is_file() else path.relative_to(root).as_posix()
+    with stage("read", rel):
+        data = read_bytes(path)
+    source = source_file(path, root, data)
+    with stage("decode", rel):
+        text = read_document_text(source, data)
+    return analyse(source, text)
+
+
+def error_record(exc: StageFailed, sha256: str | None) -> ErrorRecord:
+    from pipeline.errors import describe
+
+    return ErrorRecord(
+        source_path=exc.source_path,
+        source_sha256=sha256,
+        stage=exc.stage,
+        error_type=exc.error_type,
+        message=describe(exc.cause),
+    )
+
+
+def process_one(path: Path, root: Path, sha256: str | None = None) -> Document | ErrorRecord:
+    """One document, or the record of why it failed."""
+    try:
+        return process_path(path, root)
+    except StageFailed as exc:
+        return error_record(exc, sha256)
+
+
+def process_batch(paths: list[str], root: str, sha256s: list[str | None] | None = None) -> list[Document | ErrorRecord]:
+    """A batch of documents; failures are returned as records, never raised."""
+    shas = sha256s or [None] * len(paths)
+    return [process_one(Path(p), Path(root), s) for p, s in zip(paths, shas, strict=True)]

@@ -1,0 +1,223 @@
+"""A run over an input folder: plan what changed, process it in batches, commit one snapshot.
+
+The building blocks are used both by :func:`ingest` (plain Python, no Prefect) and by the
+Prefect flows in ``flows/`` (which wrap each block as a task), so both give the same rows.
+
+Incremental rule: a document whose bytes (sha256) and pipeline version equal those of its
+last successful run is *unchanged*: its rows are carried into the new snapshot as they were.
+Everything else is processed; a changed document's rows replace its old rows only. Documents
+that failed before are tried again. Documents gone from the input are dropped (or kept with
+``keep_removed``) and reported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipeline.errors import DuplicateDocumentError, TransientError, describe
+from pipeline.ingest import iter_source_paths, read_bytes
+from pipeline.model import Document, ErrorRecord, RunSummary
+from pipeline.process import PIPELINE_VERSION, process_batch
+from pipeline.rows import document_rows, error_row, run_row
+from pipeline.store import OutputStore, SnapshotWriter
+from schemas import PER_DOCUMENT_TABLES
+
+DEFAULT_BATCH_SIZE = 25
+
+
+def new_run_id(now: dt.datetime | None = None) -> str:
+    now = now or dt.datetime.now(dt.UTC)
+    return f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class PlannedFile:
+    path: str
+    rel_path: str
+    sha256: str
+
+
+@dataclass
+class RunPlan:
+    root: str
+    to_process: list[PlannedFile] = field(default_factory=list)
+    unchanged: dict[str, str] = field(default_factory=dict)  # rel_path → doc_id
+    removed: dict[str, str] = field(default_factory=dict)  # rel_path → doc_id
+    read_errors: list[ErrorRecord] = field(default_factory=list)
+
+    @property
+    def seen(self) -> int:
+        return len(self.to_process) + len(self.unchanged) + len(self.read_errors)
+
+    def batches(self, size: int) -> Iterator[list[PlannedFile]]:
+        for i in range(0, len(self.to_process), size):
+            yield self.to_process[i : i + size]
+
+
+def _rel(path: Path, root: Path) -> str:
+    return path.name if root.is_file() else path.relative_to(root).as_posix()
+
+
+def plan_run(raw_dir: Path | str, store: OutputStore, *, force: bool = False, only: list[str] | None = None) -> RunPlan:
+    """Hash every input file and compare with the last snapshot's ``documents``.
+
+    ``only`` restricts the run to these relative paths (the auditor's single-document re-run);
+    every other document is carried over as it is.
+    """
+    root = Path(raw_dir)
+    if not root.exists():
+        raise FileNotFoundError(f"input folder {root} does not exist")
+    plan = RunPlan(root=str(root))
+    prev = store.read("documents", columns=["doc_id", "source_path", "source_sha256", "pipeline_version"]).to_pylist()
+    previous = {r["source_path"]: r for r in prev}
+    seen: set[str] = set()
+    for path in iter_source_paths(root):
+        rel = _rel(path, root)
+        seen.add(rel)
+        before = previous.get(rel)
+        if only is not None and rel not in only:
+            if before is not None:
+                plan.unchanged[rel] = before["doc_id"]
+            continue
+        try:
+            sha = hashlib.sha256(read_bytes(path)).hexdigest()
+        except TransientError as exc:
+            plan.read_errors.append(ErrorRecord(rel, None, "read", type(exc).__name__, describe(exc)))
+            continue
+        if (
+            not force
+            and before is not None
+            and before["source_sha256"] == sha
+            and before["pipeline_version"] == PIPELINE_VERSION
+        ):
+            plan.unchanged[rel] = before["doc_id"]
+        else:
+            plan.to_process.append(PlannedFile(str(path), rel, sha))
+    plan.removed = {p: r["doc_id"] for p, r in previous.items() if p not in seen}
+    return plan
+
+
+class RunWriter:
+    """Collects processed documents into a new snapshot and commits it with the carried rows."""
+
+    def __init__(self, store: OutputStore, plan: RunPlan, *, mode: str = "manual", keep_removed: bool = False,
+                 run_id: str | None = None) -> None:
+        self.store = store
+        self.plan = plan
+        self.mode = mode
+        self.keep_removed = keep_removed
+        self.started_at = utcnow()
+        self.run_id = run_id or new_run_id(self.started_at)
+        self.writer: SnapshotWriter = store.begin(self.run_id)
+        self.errors: list[ErrorRecord] = list(plan.read_errors)
+        self.processed = 0
+        carried = set(plan.unchanged.values())
+        if keep_removed:
+            carried |= set(plan.removed.values())
+        self.carried_ids = carried
+        self.claimed: dict[str, str] = {doc_id: rel for rel, doc_id in plan.unchanged.items()}
+        self.replaced: dict[str, list[dict]] = {}
+
+    def add(self, results: list[Document | ErrorRecord]) -> None:
+        for r in results:
+            if isinstance(r, ErrorRecord):
+                self.errors.append(r)
+                continue
+            owner = self.claimed.get(r.doc_id)
+            if owner is not None and owner != r.source.rel_path:
+                err = DuplicateDocumentError(
+                    f"doc_id {r.doc_id} (관리번호) is already taken by {owner}; "
+                    "the same document seems to be in the input twice, so this copy was skipped"
+                )
+                self.errors.append(ErrorRecord(r.source.rel_path, r.source.sha256, "identify", type(err).__name__, str(err)))
+                continue
+            self.claimed[r.doc_id] = r.source.rel_path
+            for table, rows in document_rows(r, PIPELINE_VERSION, self.started_at).items():
+                self.writer.write_rows(table, rows)
+            self.processed += 1
+
+    def commit(self) -> RunSummary:
+        try:
+            return self._commit()
+        except BaseException:
+            self.writer.abort()
+            raise
+
+    def _commit(self) -> RunSummary:
+        if self.carried_ids:
+            ids = pa.array(sorted(self.carried_ids), pa.string())
+            for table in PER_DOCUMENT_TABLES:
+                self.writer.write_batches(table, self.store.scan(table, filter=pc.field("doc_id").isin(ids)))
+        # errors: the current failures; an identical failure keeps the row of the run that first saw it
+        previous = {(e["source_path"], e["source_sha256"], e["stage"], e["error_type"], e["message"]): e
+                    for e in self.store.read("errors").to_pylist()}
+        now = utcnow()
+        rows = []
+        for e in sorted(self.errors, key=lambda e: e.source_path):
+            key = (e.source_path, e.source_sha256, e.stage, e.error_type, e.message)
+            rows.append(previous.get(key) or error_row(self.run_id, e, now))
+        self.writer.write_rows("errors", rows)
+        summary = RunSummary(
+            run_id=self.run_id,
+            mode=self.mode,
+            started_at=self.started_at,
+            finished_at=utcnow(),
+            pipeline_version=PIPELINE_VERSION,
+            docs_seen=self.plan.seen,
+            docs_processed=self.processed,
+            docs_unchanged=len(self.plan.unchanged),
+            docs_failed=len(self.errors),
+            out_dir=str(self.store.root),
+            errors=list(self.errors),
+            removed=dict(self.plan.removed),
+        )
+        self.writer.write_batches("runs", self.store.scan("runs"))
+        self.writer.write_rows("runs", [run_row(summary)])
+        self.writer.commit()
+        summary.rows = {t: self.store.read(t, columns=[self.store_key(t)]).num_rows for t in self.writer.rows}
+        if self.keep_removed:
+            summary.removed = {}
+        return summary
+
+    @staticmethod
+    def store_key(table: str) -> str:
+        return "run_id" if table in ("errors", "runs") else "doc_id"
+
+
+ProgressFn = Callable[[int], None]
+
+
+def ingest(
+    raw_dir: Path | str,
+    out_dir: Path | str,
+    *,
+    mode: str = "manual",
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    force: bool = False,
+    keep_removed: bool = False,
+    only: list[str] | None = None,
+    wait_seconds: float = 0.0,
+    progress: ProgressFn | None = None,
+) -> RunSummary:
+    """The whole run in plain Python (no Prefect): what the flow does, task by task."""
+    store = OutputStore(out_dir)
+    with store.lock(wait_seconds):
+        plan = plan_run(raw_dir, store, force=force, only=only)
+        run = RunWriter(store, plan, mode=mode, keep_removed=keep_removed)
+        for batch in plan.batches(batch_size):
+            run.add(process_batch([f.path for f in batch], plan.root, [f.sha256 for f in batch]))
+            if progress:
+                progress(len(batch))
+        return run.commit()

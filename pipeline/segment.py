@@ -1,0 +1,264 @@
+"""The outline: numbered and bulleted items → a tree of :class:`Section`.
+
+``segment(text, start, end, exclude) -> list[Section]``. Markers are those of Korean
+administrative documents (Ⅰ, 1., 가., 1), ①, □ and the converter's ``??`` / private-use glyphs,
+○, -, ·, ▷, ※, <붙임>, markdown ``#`` and ``**bold**`` lines). Nesting is not a fixed list:
+a marker kind seen for the first time opens a level below the current item, a kind already open
+closes everything opened after it, and a heading kind (Ⅰ, 1., 가., ①, □ …) never nests under a
+bullet (○, -, ·, ▷ …). Indentation refines kinds: ``  -`` under ``-``.
+
+Line-structured documents are read line by line. Flattened 결재문서 (the whole body on one
+line) are scanned for inline markers; a ``-`` between numbers, or a marker glued to a word, is
+not an item.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.model import Section, Span
+
+PUA = "\ue000-\uf8ff\U000f0000-\U000ffffd"
+_ROMAN_UNI = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+# kind → (regex of the marker at a line start, is a heading kind)
+_LINE_MARKERS: list[tuple[str, str, bool]] = [
+    ("roman", rf"[{_ROMAN_UNI}]\.?|(?:VIII|VII|VI|IV|IX|III|II|I|V|X)\.", True),
+    ("num", r"\d{1,2}\.(?!\d)|\d{1,2}(?=\s+[가-힣「『<(])", True),
+    ("hangul", r"[가-하]\.", True),
+    ("num_paren", r"\d{1,2}\)", True),
+    ("hangul_paren", r"[가-하]\)", True),
+    ("paren_num", r"\(\d{1,2}\)", True),
+    ("paren_hangul", r"\([가-하]\)", True),
+    ("circled", rf"[{_CIRCLED}]", True),
+    ("box", rf"[□■▣◼]|\?\?|[{PUA}]", True),
+    ("circle", r"[○◦❍●ㅇ](?=\s)|[○◦❍●]", False),
+    ("dash", r"[-–—](?=\s)", False),
+    ("dot", r"[·ㆍ•∙](?=\s)", False),
+    ("arrow", r"[▷▶‣►▸➢]", False),
+    ("diamond", r"[◇◆❖◈]", False),
+    ("note", r"※", False),
+    ("attach", r"<\s*붙\s*임\s*\d*\s*>|붙\s*임\s*\d*(?=[\s.])", True),
+]
+_LINE_RE = [(k, re.compile(p), h) for k, p, h in _LINE_MARKERS]
+HEADING_KINDS = {k for k, _, h in _LINE_MARKERS if h} | {"md", "bold", "plain"}
+LEAF_KINDS = {"note"}
+
+_MD = re.compile(r"(#{1,6})\s+")
+_BULLET_PREFIX = re.compile(rf"[-*+]\s+(?=[▷▶‣►▸※○◦{_CIRCLED}])")
+_BOLD_LINE = re.compile(r"\*\*(.+?)\*\*\s*$")
+_BOLD_MARKER = re.compile(r"\*\*([^*]{1,4})\*\*\s+")
+
+# Inline markers in flattened text: always preceded by whitespace.
+_INLINE = re.compile(
+    rf"(?<=\s)(?P<m>[{_ROMAN_UNI}](?=\s)|\?\?(?=\s?\S)|[{_CIRCLED}](?=\s?\S)|[○◦❍](?=\s)|[□■](?=\s[가-힣(『「])|※(?=\s)|[{PUA}](?=\s?\S)|[❖◈◇◆▷▶](?=\s)"
+    r"|-(?=\s)|\d{1,2}\.(?=\s[가-힣])|[가-하]\.(?=\s))"
+)
+_TOC = re.compile(r"목\s*차")
+_FLAT_LINE = 1500  # a body line longer than this is a flattened document
+_PLAIN_HEADING = re.compile(r"^[가-힣][가-힣 ·및()]{1,24}$")
+_SENTENCE_END = re.compile(r"(?<=[다함음임됨요])\.\s|[.?!]\s")
+
+
+@dataclass(slots=True)
+class _Mark:
+    kind: str
+    indent: int
+    start: int  # where the section starts (the marker, or the line's decoration)
+    marker: str
+    title_start: int
+    title_end: int
+
+
+def _kind_of(line: str) -> tuple[str, str, int] | None:
+    """(kind, marker, offset of the title) for a line that starts with a marker."""
+    for kind, rx, _h in _LINE_RE:
+        m = rx.match(line)
+        if m:
+            rest = line[m.end() :]
+            if kind in ("num", "hangul", "roman") and (not rest.strip() or rest.lstrip()[:1].isdigit()):
+                return None
+            if kind == "num" and not rest[:1].isspace():
+                return None
+            return kind, m.group(0), m.end()
+    return None
+
+
+def _readable(title: str) -> str:
+    """The readable form of a heading: markup dropped, letter-spacing closed (``추 진 배 경`` → ``추진배경``)."""
+    title = re.sub(r"\*\*|^#+\s*", "", title).strip()
+    tokens = title.split(" ")
+    if len(tokens) >= 2 and all(len(t) == 1 and "가" <= t <= "힣" for t in tokens):
+        return "".join(tokens)
+    # runs of single syllables inside a title: '행 정 사 항 안내' → '행정사항 안내'
+    return re.sub(r"(?<![가-힣])([가-힣])(?: ([가-힣])(?![가-힣]))+", lambda m: m.group(0).replace(" ", ""), title)
+
+
+def _line_marks(text: str, ls: int, le: int, next_is_mark: bool) -> _Mark | None:
+    line = text[ls:le]
+    stripped = line.lstrip(" \t\u3000")
+    indent = len(line) - len(stripped)
+    pos = ls + indent
+    deco_md = _MD.match(stripped)
+    level = 0
+    if deco_md:
+        level = len(deco_md.group(1))
+        stripped = stripped[deco_md.end() :]
+        pos += deco_md.end()
+    bm = _BOLD_MARKER.match(stripped)
+    body_start = pos
+    if bm:  # **5** 최근 3년 …
+        kind_info = _kind_of(bm.group(1) + " " + stripped[bm.end() :])
+        if kind_info:
+            kind, marker, _ = kind_info
+            return _Mark(kind, indent, ls + indent, marker, pos + bm.end(), le)
+    bp = _BULLET_PREFIX.match(stripped)
+    if bp:
+        stripped = stripped[bp.end() :]
+        pos += bp.end()
+    kind_info = _kind_of(stripped)
+    if kind_info:
+        kind, marker, off = kind_info
+        return _Mark(kind, indent, ls + indent, marker, pos + off, le)
+    if deco_md:
+        return _Mark("md", level, ls + indent, "#" * level, pos, le)
+    bold = _BOLD_LINE.fullmatch(stripped)
+    if bold and len(stripped) <= 80:
+        return _Mark("bold", indent, body_start, "**", body_start, le)
+    if next_is_mark and _PLAIN_HEADING.match(stripped.strip()):
+        return _Mark("plain", indent, body_start, "", body_start, le)
+    return None
+
+
+def _inline_marks(text: str, ls: int, le: int) -> list[_Mark]:
+    marks: list[_Mark] = []
+    for m in _INLINE.finditer(text, ls, le):
+        tok = m.group("m")
+        s = m.start()
+        before = text[max(ls, s - 12) : s].rstrip()
+        prev = before[-1:] if before else ""
+        if tok in "□■" and (prev in "□■" or text[m.end() : m.end() + 2].strip() in ("□", "■")):
+            continue  # a checkbox pair '■ □' of a flattened checklist table
+        if tok[0].isdigit() and (prev.isdigit() or prev == "."):
+            continue  # '2020. 2. 남북…' is a date, not item 2.
+        if tok == "-":
+            nxt = text[m.end() : m.end() + 3].strip()[:1]
+            if prev.isdigit() or nxt.isdigit() or prev in "~-":
+                continue
+        kind = _kind_of(tok + " x")
+        if kind is None:
+            continue
+        marks.append(_Mark(kind[0], 0, s, tok, m.end(), le))
+    for a, b in zip(marks, marks[1:], strict=False):
+        a.title_end = b.start
+    return marks
+
+
+def _toc_spans(text: str, start: int, end: int) -> list[Span]:
+    """The table of contents (목 차 Ⅰ. … 1 Ⅱ. … 4) runs until its first entry appears again."""
+    spans = []
+    for m in _TOC.finditer(text, start, end):
+        first = re.compile(rf"[{_ROMAN_UNI}]|(?:I|1)\.").search(text, m.end(), min(end, m.end() + 40))
+        if not first:
+            continue
+        again = text.find(first.group(0), first.end(), end)
+        line_end = text.find("\n", m.end(), end)
+        stop = again if again >= 0 else (line_end if line_end >= 0 else end)
+        spans.append(Span(m.start(), stop))
+    return spans
+
+
+def _title(text: str, mark: _Mark) -> str:
+    raw = text[mark.title_start : mark.title_end].strip()
+    if mark.kind in ("md", "bold"):
+        raw = raw.strip("*# ")
+    if len(raw) > 120:
+        cut = _SENTENCE_END.search(raw, 10, 160)
+        raw = raw[: cut.start() + 1] if cut else raw[:120]
+    return _readable(raw)
+
+
+def segment(text: str, start: int, end: int, exclude: list[Span] | None = None) -> list[Section]:
+    """The section tree of ``text[start:end]``, leaving out ``exclude`` spans (tables, TOC)."""
+    skip = sorted([*(exclude or []), *_toc_spans(text, start, end)], key=lambda s: s.start)
+
+    def skipped(pos: int) -> bool:
+        return any(s.start <= pos < s.end for s in skip)
+
+    lines: list[tuple[int, int]] = []
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        le = end if nl < 0 else nl
+        if text[pos:le].strip():
+            lines.append((pos, le))
+        pos = le + 1
+
+    marks: list[_Mark] = []
+    for i, (ls, le) in enumerate(lines):
+        if le - ls > _FLAT_LINE:
+            marks.extend(m for m in _inline_marks(text, ls, le) if not skipped(m.start))
+            continue
+        if skipped(ls):
+            continue
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        # an unmarked short line is a heading only inside the outline, right above an item
+        next_is_mark = bool(marks) and nxt is not None and _line_marks(text, *nxt, next_is_mark=False) is not None
+        mk = _line_marks(text, ls, le, next_is_mark)
+        if mk:
+            marks.append(mk)
+
+    # A first single '#' heading with no marker is the document's title, not a section.
+    if marks and marks[0].kind == "md" and marks[0].marker == "#" and sum(m.marker == "#" for m in marks) == 1:
+        marks = marks[1:]
+
+    sections: list[Section] = []
+    stack: list[tuple[tuple[str, int], Section]] = []
+    for mark in marks:
+        key = (mark.kind, mark.indent)
+        if any(k == key for k, _ in stack):
+            while stack and stack[-1][0] != key:
+                stack.pop()
+            stack.pop()
+        else:
+            while stack and stack[-1][0][1] > mark.indent and stack[-1][0][0] == mark.kind:
+                stack.pop()
+            if mark.kind in HEADING_KINDS:
+                while stack and stack[-1][0][0] not in HEADING_KINDS:
+                    stack.pop()
+        parent = stack[-1][1] if stack else None
+        title = _title(text, mark)
+        section = Section(
+            section_id=f"S{len(sections) + 1:04d}",
+            parent_id=parent.section_id if parent else None,
+            depth=(parent.depth + 1) if parent else 1,
+            ordinal=len(sections) + 1,
+            marker=mark.marker,
+            title=title,
+            char_start=mark.start,
+            char_end=end,
+            title_start=mark.title_start,
+            head_end=mark.title_end,
+        )
+        sections.append(section)
+        if mark.kind not in LEAF_KINDS:
+            stack.append((key, section))
+
+    # A section ends where the next section at its depth or above begins.
+    for i, s in enumerate(sections):
+        stop = end
+        for later in sections[i + 1 :]:
+            if later.depth <= s.depth:
+                stop = later.char_start
+                break
+        while stop > s.char_start and text[stop - 1].isspace():
+            stop -= 1
+        s.char_end = stop
+        s.head_end = min(s.head_end, stop)
+        if s.marker == "※":  # a note is a leaf: it spans its own text only
+            s.char_end = s.head_end
+            while s.char_end > s.char_start and text[s.char_end - 1].isspace():
+                s.char_end -= 1
+    return sections

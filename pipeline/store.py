@@ -1,0 +1,208 @@
+"""The output directory: eight Parquet tables, swapped in atomically as one snapshot.
+
+Layout under the output root (default ``data/processed/``)::
+
+    documents -> current/documents      (one relative symlink per table, made once)
+    …
+    current   -> .snapshots/<run_id>    (replaced atomically with os.replace at commit)
+    .snapshots/<run_id>/<table>/part-00000.parquet …
+    .lock                               (held by the run that writes)
+
+A reader opening ``data/processed/budgets`` always sees one complete snapshot: a run writes
+its tables into ``.snapshots/<run_id>.tmp/``, fsyncs them, renames the folder, then flips
+``current``. A run killed at any point leaves the previous snapshot in place; leftovers of
+killed runs are removed by the next one. All eight tables change together, never a mix.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from pipeline.errors import OutputLockedError
+from pipeline.rows import to_arrow
+from schemas import SCHEMAS
+
+SNAPSHOTS = ".snapshots"
+CURRENT = "current"
+KEEP_SNAPSHOTS = 2  # the current one and the one before, for readers still holding it
+
+
+class OutputStore:
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+
+    # ── reading ──────────────────────────────────────────────────────────────
+    @property
+    def current(self) -> Path | None:
+        link = self.root / CURRENT
+        return link.resolve() if link.is_symlink() and link.resolve().is_dir() else None
+
+    def table_dir(self, table: str) -> Path | None:
+        cur = self.current
+        return cur / table if cur is not None and (cur / table).is_dir() else None
+
+    def read(self, table: str, columns: list[str] | None = None, filter: Any = None) -> pa.Table:
+        """The current rows of ``table`` (empty, with its schema, before the first run)."""
+        d = self.table_dir(table)
+        schema = SCHEMAS[table]
+        if d is None:
+            t = schema.empty_table()
+            return t.select(columns) if columns else t
+        dataset = ds.dataset(d, schema=schema, format="parquet")
+        return dataset.to_table(columns=columns, filter=filter)
+
+    def scan(self, table: str, filter: Any = None, batch_size: int = 10_000) -> Iterator[pa.RecordBatch]:
+        d = self.table_dir(table)
+        if d is None:
+            return
+        dataset = ds.dataset(d, schema=SCHEMAS[table], format="parquet")
+        yield from dataset.to_batches(filter=filter, batch_size=batch_size)
+
+    # ── locking ──────────────────────────────────────────────────────────────
+    @contextmanager
+    def lock(self, wait_seconds: float = 0.0) -> Iterator[None]:
+        """Hold the output for one writing run. Raises :class:`OutputLockedError` if another run
+        still holds it after ``wait_seconds``."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.root / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + wait_seconds
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "another process"
+                        raise OutputLockedError(
+                            f"{self.root} is being written by another gyeoljae run ({holder}); "
+                            "wait for it to finish, or pass --wait SECONDS"
+                        ) from None
+                    time.sleep(0.2)
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"pid {os.getpid()}".encode(), 0)
+            yield
+        finally:
+            os.close(fd)  # closing releases the flock
+
+    # ── writing ──────────────────────────────────────────────────────────────
+    def begin(self, run_id: str) -> SnapshotWriter:
+        self._remove_leftovers()
+        return SnapshotWriter(self, run_id)
+
+    def _remove_leftovers(self) -> None:
+        snaps = self.root / SNAPSHOTS
+        if not snaps.is_dir():
+            return
+        for p in snaps.iterdir():
+            if p.name.endswith(".tmp"):
+                shutil.rmtree(p, ignore_errors=True)
+
+    def _publish(self, snapshot: Path) -> None:
+        tmp_link = self.root / f"{CURRENT}.{os.getpid()}.tmp"
+        if tmp_link.is_symlink() or tmp_link.exists():
+            tmp_link.unlink()
+        os.symlink(os.path.relpath(snapshot, self.root), tmp_link)
+        os.replace(tmp_link, self.root / CURRENT)
+        _fsync_dir(self.root)
+        for table in SCHEMAS:
+            link = self.root / table
+            if not link.is_symlink():
+                if link.exists():
+                    raise OutputLockedError(f"{link} exists and is not gyeoljae's; move it away first")
+                os.symlink(os.path.join(CURRENT, table), link)
+        self._prune(snapshot)
+
+    def _prune(self, keep: Path) -> None:
+        snaps = sorted(
+            (p for p in (self.root / SNAPSHOTS).iterdir() if p.is_dir() and not p.name.endswith(".tmp")),
+            key=lambda p: p.stat().st_mtime,
+        )
+        old = [p for p in snaps if p != keep][: max(0, len(snaps) - KEEP_SNAPSHOTS)]
+        for p in old:
+            shutil.rmtree(p, ignore_errors=True)
+
+
+class SnapshotWriter:
+    """Streams record batches into a new snapshot; nothing is visible until :meth:`commit`."""
+
+    def __init__(self, store: OutputStore, run_id: str) -> None:
+        self.store = store
+        self.run_id = run_id
+        self.final = store.root / SNAPSHOTS / run_id
+        self.staging = store.root / SNAPSHOTS / f"{run_id}.tmp"
+        self.staging.mkdir(parents=True, exist_ok=False)
+        self._writers: dict[str, pq.ParquetWriter] = {}
+        self.rows: dict[str, int] = dict.fromkeys(SCHEMAS, 0)
+
+    def _writer(self, table: str) -> pq.ParquetWriter:
+        w = self._writers.get(table)
+        if w is None:
+            d = self.staging / table
+            d.mkdir(exist_ok=True)
+            w = pq.ParquetWriter(d / "part-00000.parquet", SCHEMAS[table], compression="zstd")
+            self._writers[table] = w
+        return w
+
+    def write_rows(self, table: str, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.write_arrow(table, to_arrow(table, rows))
+
+    def write_arrow(self, table: str, data: pa.Table | pa.RecordBatch) -> None:
+        if data.num_rows == 0:
+            return
+        if isinstance(data, pa.RecordBatch):
+            data = pa.Table.from_batches([data])
+        self._writer(table).write_table(data.cast(SCHEMAS[table]))
+        self.rows[table] += data.num_rows
+
+    def write_batches(self, table: str, batches: Iterable[pa.RecordBatch]) -> None:
+        for b in batches:
+            self.write_arrow(table, b)
+
+    def commit(self) -> Path:
+        for table in SCHEMAS:  # every table exists, empty ones with their schema
+            self._writer(table)
+        for w in self._writers.values():
+            w.close()
+        for f in self.staging.rglob("*.parquet"):
+            _fsync_file(f)
+        os.rename(self.staging, self.final)
+        _fsync_dir(self.final.parent)
+        self.store._publish(self.final)
+        return self.final
+
+    def abort(self) -> None:
+        for w in self._writers.values():
+            try:
+                w.close()
+            except OSError:
+                pass
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,315 @@
+"""Tables in converted text → cells with grid positions, headers, units and numbers.
+
+``find_tables(text, start, end) -> list[Table]`` recognises three layouts the Seoul converter
+produces: ``<table>`` HTML (rowspan/colspan honoured), markdown pipe tables, and blocks of
+tab-separated lines. Each cell keeps the span of its source; ``render_cell(text[s:e])`` is its
+``text`` (markup such as checkboxes rendered readable, conversion noise like ``(x-)`` removed).
+Tables flattened into one line by the converter are not recovered here (see README).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from pipeline.model import Cell, Table
+from pipeline.money import MONEY_UNITS, find_amounts, parse_number_cell, to_krw
+
+_HTML_TABLE = re.compile(r"<table\b[^>]*>.*?</table\s*>", re.S | re.I)
+_TR = re.compile(r"<tr\b[^>]*>(.*?)</tr\s*>", re.S | re.I)
+_CELL = re.compile(r"<(t[dh])\b([^>]*)>(.*?)</\1\s*>", re.S | re.I)
+_SPAN_ATTR = re.compile(r"(rowspan|colspan)\s*=\s*[\"']?(\d+)", re.I)
+_CHECKBOX = re.compile(r"<input\b(?=[^>]*type=[\"']?checkbox)([^>]*)/?>", re.I)
+_TAG = re.compile(r"<[^>]+>")
+_NOISE = re.compile(r"\(x-\)")
+_WS = re.compile(r"\s+")
+_MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_UNIT_LINE = re.compile(r"단위\s*[:：]?\s*(천원|백만원|억원|만원|조원|원|명|건|개|%)")
+_HEADER_UNIT = re.compile(r"\(\s*(?:단위\s*[:：]?\s*)?(천원|백만원|억원|만원|원|명|건|%)\s*\)")
+_PERCENT_HEADER = re.compile(r"\*\s*100|%|증감률|비율|율\b|률\b")
+_YEAR = re.compile(r"^(?:19|20)\d\d(?:년도?)?$")
+
+
+def render_cell(raw: str) -> str:
+    """The readable text of a cell's source: checkboxes as checked/unchecked, tags and
+    ``(x-)`` noise removed, whitespace collapsed."""
+    boxes = list(_CHECKBOX.finditer(raw))
+    if boxes:
+        out = []
+        for i, b in enumerate(boxes):
+            state = "checked" if re.search(r"\bchecked\b", b.group(1), re.I) else "unchecked"
+            label_end = boxes[i + 1].start() if i + 1 < len(boxes) else len(raw)
+            label = _WS.sub(" ", html.unescape(_TAG.sub(" ", raw[b.end() : label_end]))).strip()
+            out.append(f"{label}: {state}" if label else state)
+        return "; ".join(out)
+    text = raw
+    if "<" in text:
+        text = _TAG.sub(" ", re.sub(r"</li\s*>", " ", text, flags=re.I))
+        text = html.unescape(text)
+    text = _NOISE.sub(" ", text)
+    return _WS.sub(" ", text).strip()
+
+
+@dataclass(slots=True)
+class _RawCell:
+    row: int
+    col: int
+    start: int
+    end: int
+    row_span: int = 1
+    col_span: int = 1
+    header: bool = False
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink a span to its meaningful text: whitespace and a leading ``(x-)`` dropped."""
+    while True:
+        while start < end and text[start].isspace():
+            start += 1
+        if text.startswith("(x-)", start) and start + 4 <= end:
+            start += 4
+            continue
+        break
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _html_cells(text: str, start: int, end: int) -> list[_RawCell]:
+    cells: list[_RawCell] = []
+    taken: set[tuple[int, int]] = set()
+    for r, tr in enumerate(_TR.finditer(text, start, end)):
+        col = 0
+        for m in _CELL.finditer(text, tr.start(1), tr.end(1)):
+            while (r, col) in taken:
+                col += 1
+            spans = {k.lower(): int(v) for k, v in _SPAN_ATTR.findall(m.group(2))}
+            rs, cs = max(1, spans.get("rowspan", 1)), max(1, spans.get("colspan", 1))
+            for dr in range(rs):
+                for dc in range(cs):
+                    taken.add((r + dr, col + dc))
+            s, e = _trim(text, m.start(3), m.end(3))
+            cells.append(_RawCell(r, col, s, e, rs, cs, header=m.group(1).lower() == "th"))
+            col += cs
+    return cells
+
+
+def _split_row(text: str, line_start: int, line_end: int, sep: str, r: int) -> list[_RawCell]:
+    cells = []
+    pos = line_start
+    col = 0
+    while True:
+        nxt = text.find(sep, pos, line_end)
+        cell_end = line_end if nxt < 0 else nxt
+        s, e = _trim(text, pos, cell_end)
+        cells.append(_RawCell(r, col, s, e))
+        col += 1
+        if nxt < 0:
+            return cells
+        pos = nxt + 1
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out = []
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        line_end = end if nl < 0 else nl
+        out.append((pos, line_end))
+        pos = line_end + 1
+    return out
+
+
+def _table_unit(text: str, start: int) -> str | None:
+    """The unit stated just above a table: ``(단위 : 천원)`` within the three preceding lines."""
+    window_start = start
+    for _ in range(4):
+        prev = text.rfind("\n", 0, max(0, window_start - 1))
+        window_start = prev + 1 if prev >= 0 else 0
+        if window_start == 0:
+            break
+    m = None
+    for m in _UNIT_LINE.finditer(text, window_start, start):
+        pass
+    return m.group(1) if m else None
+
+
+def _is_numberish(s: str) -> bool:
+    return parse_number_cell(s) is not None
+
+
+def _build(text: str, table_id: str, layout: str, raw: list[_RawCell], start: int, end: int, header_rows: int | None = None) -> Table | None:
+    raw = [c for c in raw if c.end > c.start]
+    if not raw:
+        return None
+    rendered = {(c.row, c.col): render_cell(text[c.start : c.end]) for c in raw}
+    raw = [c for c in raw if rendered[(c.row, c.col)]]
+    if len(raw) < 2:
+        return None
+    rows = sorted({c.row for c in raw})
+    by_row: dict[int, list[_RawCell]] = {r: sorted((c for c in raw if c.row == r), key=lambda c: c.col) for r in rows}
+
+    # Header rows: explicit (<th>, markdown separator), else the leading rows without numbers.
+    if header_rows is None:
+        header_rows = 0
+        if any(c.header for c in raw):
+            header_rows = 1 + max(c.row for c in raw if c.header)
+        elif len(rows) >= 2:
+            for r in rows:
+                cells = by_row[r]
+                numeric = [c for c in cells if _is_numberish(rendered[(c.row, c.col)]) and not _YEAR.match(rendered[(c.row, c.col)])]
+                leading_empty = r > rows[0] and min(c.col for c in cells) > 0
+                if numeric or (r > rows[0] and not leading_empty) or r - rows[0] >= 3:
+                    break
+                header_rows = r - rows[0] + 1
+            if header_rows >= len(rows):
+                header_rows = 0
+    first = rows[0]
+    head = [r for r in rows if r < first + header_rows]
+
+    # Column headers, group headers filled rightwards over the empty cells they span.
+    ncols = 1 + max(c.col + c.col_span - 1 for c in raw)
+    paths: dict[int, list[str]] = {col: [] for col in range(ncols)}
+    for hr in head:
+        line: list[str | None] = [None] * ncols
+        for c in by_row[hr]:
+            for dc in range(c.col_span):
+                line[c.col + dc] = rendered[(c.row, c.col)]
+        lower_has = {c.col for r2 in head if r2 > hr for c in by_row[r2]}
+        last: str | None = None
+        for col in range(ncols):
+            if line[col] is not None:
+                last = line[col]
+            elif last is not None and col in lower_has and layout != "html":
+                line[col] = last
+            else:
+                last = None
+            if line[col] and (not paths[col] or paths[col][-1] != line[col]):
+                paths[col].append(line[col])  # type: ignore[arg-type]
+
+    table_unit = _table_unit(text, start)
+    cells: list[Cell] = []
+    label: str | None = None
+    for r in rows:
+        is_head = r in head
+        row_cells = by_row[r]
+        if not is_head:
+            first_cell = row_cells[0]
+            if first_cell.col == 0 and not _is_numberish(rendered[(r, 0)]) or first_cell.col == 0 and _YEAR.match(rendered[(r, 0)]):
+                label = rendered[(r, 0)]
+        for c in row_cells:
+            value = rendered[(c.row, c.col)]
+            hp = [] if is_head else list(paths.get(c.col, []))
+            unit = table_unit
+            for h in hp:
+                hu = _HEADER_UNIT.search(h)
+                if hu:
+                    unit = hu.group(1)
+                if _PERCENT_HEADER.search(h):
+                    unit = "%"
+            cell = Cell(
+                row=c.row - first,
+                col=c.col,
+                text=value,
+                char_start=c.start,
+                char_end=c.end,
+                row_span=c.row_span,
+                col_span=c.col_span,
+                is_header=is_head or bool(c.header),
+                header_path=hp,
+                row_label=None if is_head else label,
+                unit=unit,
+            )
+            if not is_head and c.col > 0:
+                num = parse_number_cell(value)
+                if num is not None:
+                    cell.unit = num.unit or unit
+                    cell.number = float(num.value)
+                    cell.amount_krw = to_krw(num.value, cell.unit)
+                elif (amounts := list(find_amounts(value))) and len(amounts) == 1 and amounts[0].text == value:
+                    # a cell written with its own money unit: 1,145,180천원
+                    cell.unit = amounts[0].unit
+                    cell.amount_krw = amounts[0].krw
+                    cell.number = float(amounts[0].krw / MONEY_UNITS[amounts[0].unit])
+            cells.append(cell)
+    return Table(table_id=table_id, layout=layout, char_start=start, char_end=end, cells=cells, unit=table_unit)  # type: ignore[arg-type]
+
+
+def _drop_converter_echo(text: str, raw: list[_RawCell], html_spans: list[tuple[int, int]]) -> list[_RawCell]:
+    """A TSV cell holding a whole HTML table is represented by that table; the city's converter
+    then repeats the same table's cells as plain TSV cells after it — drop that echo."""
+    out: list[_RawCell] = []
+    echo: list[str] = []
+    j = 0
+    for c in raw:
+        span = next(((s, e) for s, e in html_spans if s <= c.start < e), None)
+        if span is not None:
+            echo = [t for t in (render_cell(text[x.start : x.end]) for x in _html_cells(text, *span)) if t]
+            j = 0
+            continue
+        value = render_cell(text[c.start : c.end])
+        if echo and not value:
+            continue
+        if echo and value == echo[j % len(echo)] and j < 3 * len(echo):
+            j += 1
+            continue
+        echo = []
+        out.append(c)
+    return out
+
+
+def find_tables(text: str, start: int = 0, end: int | None = None) -> list[Table]:
+    """Every table in ``text[start:end]``, in reading order, with ids ``T001``, ``T002`` …"""
+    end = len(text) if end is None else end
+    found: list[tuple[int, int, str, list[_RawCell], int | None]] = []
+    html_spans = [(m.start(), m.end()) for m in _HTML_TABLE.finditer(text, start, end)]
+    for s, e in html_spans:
+        found.append((s, e, "html", _html_cells(text, s, e), None))
+
+    def inside_html(pos: int) -> bool:
+        return any(s <= pos < e for s, e in html_spans)
+
+    lines = _lines(text, start, end)
+    i = 0
+    while i < len(lines):
+        ls, le = lines[i]
+        line = text[ls:le]
+        if line.lstrip().startswith("|") and line.count("|") >= 2:
+            j = i
+            while j < len(lines) and text[lines[j][0] : lines[j][1]].lstrip().startswith("|"):
+                j += 1
+            raw: list[_RawCell] = []
+            header_rows: int | None = None
+            r = 0
+            for ls2, le2 in lines[i:j]:
+                row_text = text[ls2:le2]
+                if _MD_SEPARATOR.match(row_text):
+                    header_rows = r
+                    continue
+                inner_s = ls2 + row_text.index("|") + 1
+                inner_e = ls2 + row_text.rstrip().rindex("|")
+                raw.extend(_split_row(text, inner_s, max(inner_s, inner_e), "|", r))
+                r += 1
+            found.append((lines[i][0], lines[j - 1][1], "markdown", raw, header_rows))
+            i = j
+            continue
+        if "\t" in line and not inside_html(ls):
+            j = i
+            while j < len(lines) and "\t" in text[lines[j][0] : lines[j][1]]:
+                j += 1
+            raw = []
+            for r, (ls2, le2) in enumerate(lines[i:j]):
+                raw.extend(_split_row(text, ls2, le2, "\t", r))
+            raw = _drop_converter_echo(text, raw, html_spans)
+            found.append((lines[i][0], lines[j - 1][1], "tsv", raw, None))
+            i = j
+            continue
+        i += 1
+    found.sort(key=lambda f: f[0])
+    tables: list[Table] = []
+    for s, e, layout, raw, header_rows in found:
+        table = _build(text, f"T{len(tables) + 1:03d}", layout, raw, s, e, header_rows)
+        if table is not None:
+            tables.append(table)
+    return tables
