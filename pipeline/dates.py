@@ -25,13 +25,13 @@ _APOS = f"[{APOSTROPHES}]"
 _Y = rf"(?:(?P<Y>(?:19|20)\d\d)|{_APOS}\s?(?P<YY>\d\d))"
 _SEP = r"\s*[.\-/]\s*"
 _M = r"(?P<M>1[0-2]|0?[1-9])(?!\d)"
-_D = r"(?P<D>3[01]|[12]\d|0?[1-9])(?!\d)"
+_D = r"(?P<D>3[01]|[12]\d|0?[1-9])(?!\d)(?!(?!일)[가-힣])"  # '3대 분야' is not day 3
 
 # Each form of one point in time, tried in this order at a position.
 _POINT_FORMS: list[tuple[str, re.Pattern[str]]] = [
     ("ymd", re.compile(rf"{_Y}{_SEP}{_M}{_SEP}{_D}(?:\s*일|\.(?!\d))?")),
     ("ymd", re.compile(rf"{_Y}\s*년\s*{_M}\s*월\s*{_D}\s*일")),
-    ("ym", re.compile(rf"{_Y}{_SEP}{_M}(?:\s*월|\.(?!\s?\d))?")),
+    ("ym", re.compile(rf"{_Y}{_SEP}{_M}(?:\s*월|\.(?!\d))?")),
     ("ym", re.compile(rf"{_Y}\s*년\s*{_M}\s*월")),
     ("y", re.compile(rf"{_Y}\s*년도?|{_APOS}(?P<YY2>\d\d)(?!\d)(?!\s*[.\-/]\s*\d)")),
     ("md", re.compile(rf"{_M}\s*월\s*{_D}\s*일")),

@@ -31,7 +31,7 @@ _TIMES_AFTER = re.compile(r"^\s*[*×xX✕]\s*\d")
 _TIMES_BEFORE = re.compile(r"[*×xX✕]\s*$")
 _EQUALS_BEFORE = re.compile(r"=\s*$")
 _EQUALS_AFTER = re.compile(r"^\s*=\s*")
-_ITEM_NOISE = re.compile(r"^[\s\-–·○◦□■※▷▶❍●:=,(]+|[\s:=,(\-–]+$")
+_ITEM_NOISE = re.compile(r"^[\s\-–·○◦□■※▷▶❍●:=,()]+|[\s:=,(\-–]+$")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
@@ -186,8 +186,7 @@ def _text_budgets(doc: Document, start: int, end: int, table: Table | None, defa
             item_text = text[row_start : a.start]
             if basis and basis in item_text:
                 item_text = item_text[: item_text.index(basis)]
-        item_text = re.split(r"[(,]\s*$", item_text)[0] if item_text.rstrip().endswith(("(", ",")) else item_text
-        item_text = item_text.split("\t")[-1] if "\t" in item_text.strip() else item_text
+        item_text = _item_tail(item_text)
         item = _clean_item(re.sub(r"[\d,]+\s*(?:천원|백만원|만원|억원|원)\s*$", "", _clean_item(item_text))) or fallback_item
         basis_amount = evaluate_basis(basis) if basis else None
         year = _year_from([text[max(start, a.start - 60) : a.start][::-1][::-1]]) or default_year
@@ -215,6 +214,22 @@ def _text_budgets(doc: Document, start: int, end: int, table: Table | None, defa
         )
         seg_start = a.end
     return out
+
+
+# What an item's words cannot cross: a line or cell break, a bullet, a bracket, a sentence end.
+_ITEM_BREAK = re.compile(r"[\n\t(（\[「『]|\?\?|[○◦❍□■※▷▶❖①-⑳]|\s[-–·]\s|(?<=[다함음임됨])\.\s|;")
+
+
+def _item_tail(before: str) -> str:
+    """The words right before an amount: ``?? 소요예산 : `` → ``소요예산 :``."""
+    before = before[-80:].rstrip()
+    if before.endswith(("(", ",", "（")):
+        before = before[:-1]
+    cut = 0
+    for m in _ITEM_BREAK.finditer(before):
+        if m.end() < len(before):
+            cut = m.end()
+    return before[cut:]
 
 
 def _row_start(doc: Document, table: Table, pos: int) -> int:
@@ -283,7 +298,7 @@ def _is_schedule_section(doc: Document, s: Section, by_id: dict[str, Section]) -
 def _task(text: str, start: int, end: int, d_start: int, d_end: int) -> str:
     before = text[start:d_start]
     after = text[d_end:end]
-    task = (before + " " + after) if before.strip() and after.strip() else (before or after)
+    task = before if before.strip() else after
     task = re.sub(r"\(\s*\)|\s+", " ", task)
     return _clean_item(task).strip(" ~:;,)(")
 

@@ -40,6 +40,8 @@ _LINE_MARKERS: list[tuple[str, str, bool]] = [
     ("arrow", r"[▷▶‣►▸➢]", False),
     ("diamond", r"[◇◆❖◈]", False),
     ("note", r"※", False),
+    # a lone '?' glued to the next word is a bullet glyph the converter could not map
+    ("qbullet", r"\?(?=[^\s?])", False),
     ("attach", r"<\s*붙\s*임\s*\d*\s*>|붙\s*임\s*\d*(?=[\s.])", True),
 ]
 _LINE_RE = [(k, re.compile(p), h) for k, p, h in _LINE_MARKERS]
@@ -54,7 +56,7 @@ _BOLD_MARKER = re.compile(r"\*\*([^*]{1,4})\*\*\s+")
 # Inline markers in flattened text: always preceded by whitespace.
 _INLINE = re.compile(
     rf"(?<=\s)(?P<m>[{_ROMAN_UNI}](?=\s)|\?\?(?=\s?\S)|[{_CIRCLED}](?=\s?\S)|[○◦❍](?=\s)|[□■](?=\s[가-힣(『「])|※(?=\s)|[{PUA}](?=\s?\S)|[❖◈◇◆▷▶](?=\s)"
-    r"|-(?=\s)|\d{1,2}\.(?=\s[가-힣])|[가-하]\.(?=\s))"
+    r"|-(?=\s)|\d{1,2}\.(?=\s[가-힣])|[가-하]\.(?=\s)|\?(?=[^\s?]))"
 )
 _TOC = re.compile(r"목\s*차")
 _FLAT_LINE = 1500  # a body line longer than this is a flattened document
@@ -147,7 +149,7 @@ def _inline_marks(text: str, ls: int, le: int) -> list[_Mark]:
             nxt = text[m.end() : m.end() + 3].strip()[:1]
             if prev.isdigit() or nxt.isdigit() or prev in "~-":
                 continue
-        kind = _kind_of(tok + " x")
+        kind = _kind_of(tok + " x") or _kind_of(tok + "x")
         if kind is None:
             continue
         marks.append(_Mark(kind[0], 0, s, tok, m.end(), le))

@@ -1,0 +1,177 @@
+"""``gyeoljae`` — the command line.
+
+``gyeoljae ingest`` runs the Prefect ingest flow (a temporary local Prefect server starts and
+stops by itself: no server to run by hand); ``gyeoljae show`` prints what was extracted from
+one document, each value next to its source text.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+from pipeline import __version__
+from pipeline.errors import OutputLockedError
+
+app = typer.Typer(
+    name="gyeoljae",
+    help=(
+        "Turn Korean administrative documents (결재문서, 주요업무 보고, 사업설명서) into Parquet "
+        "tables you can query with DuckDB or pandas.\n\n"
+        "Start with:  gyeoljae ingest data/raw --out data/processed"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+console = Console()
+err_console = Console(stderr=True)
+
+RawDir = Annotated[Path, typer.Argument(help="Folder (or single file) of documents: .txt, .md, .html.")]
+OutDir = Annotated[Path, typer.Option("--out", "-o", help="Where the Parquet tables go (one folder per table).")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"gyeoljae {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    pass
+
+
+@app.command()
+def ingest(
+    raw_dir: RawDir = Path("data/raw"),
+    out: OutDir = Path("data/processed"),
+    batch_size: Annotated[int, typer.Option(help="Documents per Prefect task.")] = 25,
+    force: Annotated[bool, typer.Option("--force", help="Re-process every document, even unchanged ones.")] = False,
+    keep_removed: Annotated[bool, typer.Option("--keep-removed", help="Keep the rows of documents no longer in RAW_DIR (default: drop them).")] = False,
+    wait: Annotated[float, typer.Option("--wait", help="If another run is writing OUT, wait up to this many seconds instead of refusing.")] = 0.0,
+    mode: Annotated[str, typer.Option(help="Recorded in the runs table: manual, nightly, …")] = "manual",
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's own log lines.")] = False,
+) -> None:
+    """Ingest every document in RAW_DIR into the tables under --out.
+
+    Only new or changed documents are processed (sha256 of the bytes and the pipeline version
+    decide); all tables are replaced together, atomically. A document that cannot be read
+    becomes a row of the [bold]errors[/] table and the run goes on. Exit code 1 if any failed.
+    """
+    if not raw_dir.exists():
+        err_console.print(f"[red]error:[/] {raw_dir} does not exist")
+        raise typer.Exit(2)
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from flows.ingest import ingest_flow, set_progress
+    from pipeline.run import plan_run  # noqa: F401  (imported for its side-effect-free module load)
+
+    with Progress(
+        TextColumn("[bold]ingesting[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("documents"),
+        TimeElapsedColumn(), console=err_console, transient=True,
+    ) as progress:
+        bar = progress.add_task("ingest", total=None)
+        set_progress(lambda n: progress.advance(bar, n))
+        try:
+            summary = ingest_flow(
+                raw_dir=str(raw_dir), out_dir=str(out), batch_size=batch_size, force=force,
+                keep_removed=keep_removed, mode=mode, wait_seconds=wait,
+            )
+        except OutputLockedError as exc:
+            err_console.print(f"[red]error:[/] {exc}")
+            raise typer.Exit(3) from None
+        finally:
+            set_progress(None)
+    _print_summary(summary)
+    raise typer.Exit(1 if summary.docs_failed else 0)
+
+
+def _print_summary(s) -> None:  # type: ignore[no-untyped-def]
+    console.print(f"[bold]gyeoljae run {s.run_id}[/]: {s.status}")
+    t = RichTable(show_header=False)
+    t.add_row("documents seen", str(s.docs_seen))
+    t.add_row("processed", str(s.docs_processed))
+    t.add_row("unchanged", str(s.docs_unchanged))
+    t.add_row("failed", f"[red]{s.docs_failed}[/]" if s.docs_failed else "0")
+    if s.removed:
+        t.add_row("removed from input", str(len(s.removed)))
+    console.print(t)
+    rows = RichTable(title="rows per table", title_justify="left")
+    rows.add_column("table")
+    rows.add_column("rows", justify="right")
+    for name, n in s.rows.items():
+        rows.add_row(name, str(n))
+    console.print(rows)
+    for e in s.errors:
+        console.print(f"[red]failed[/] {e.source_path} ({e.stage}): {e.message}")
+    console.print(f"output: {Path(s.out_dir).resolve()}")
+    console.print("query:  duckdb -c \"from read_parquet('" + str(Path(s.out_dir)) + "/budgets/**/*.parquet', hive_partitioning=true) limit 5\"")
+
+
+@app.command()
+def show(
+    doc_id: Annotated[str, typer.Argument(help="The document's doc_id (관리번호 or file stem), or its source path.")],
+    out: OutDir = Path("data/processed"),
+    outline: Annotated[bool, typer.Option("--outline", help="Print the section tree.")] = False,
+    context: Annotated[int, typer.Option(help="Characters of source text shown around each value.")] = 30,
+) -> None:
+    """Print one document's metadata, budgets and schedules, each with its source text."""
+    import pyarrow.compute as pc
+
+    from pipeline.store import OutputStore
+
+    store = OutputStore(out)
+    docs = store.read("documents")
+    match = docs.filter(pc.or_(pc.equal(docs["doc_id"], doc_id), pc.equal(docs["source_path"], doc_id))).to_pylist()
+    if not match:
+        err_console.print(f"[red]error:[/] no document {doc_id!r} in {out} (run `gyeoljae ingest` first?)")
+        raise typer.Exit(2)
+    d = match[0]
+    text: str = d["text"]
+    meta = RichTable(title=f"{d['doc_id']} — {d['title']}", show_header=False, title_justify="left")
+    for key in ("doc_kind", "source_path", "doc_number", "approved_on", "produced_on", "disclosure", "retention",
+                "policy_number", "organization", "department", "author", "author_phone", "classification"):
+        if d[key] not in (None, []):
+            meta.add_row(key, str(d[key]))
+    console.print(meta)
+    flt = pc.field("doc_id") == d["doc_id"]
+
+    def around(s: int, e: int) -> str:
+        left = text[max(0, s - context) : s].replace("\n", " ")
+        right = text[e : e + context].replace("\n", " ")
+        return f"…{left}[bold yellow]{text[s:e]}[/]{right}…"
+
+    if outline:
+        for s in sorted(store.read("sections", filter=flt).to_pylist(), key=lambda r: r["ordinal"]):
+            console.print("  " * (s["depth"] - 1) + f"{s['marker']} {s['title']}", markup=False, highlight=False)
+    budgets = sorted(store.read("budgets", filter=flt).to_pylist(), key=lambda r: r["char_start"])
+    bt = RichTable(title=f"budgets ({len(budgets)})", title_justify="left")
+    for col in ("item", "amount_krw", "year", "category", "basis ok", "source"):
+        bt.add_column(col)
+    for b in budgets:
+        ok = "" if b["basis_ok"] is None else ("✓" if b["basis_ok"] else "[red]✗[/]")
+        bt.add_row(b["item"], f"{b['amount_krw']:,}", str(b["fiscal_year"] or ""), b["category"] or "", ok,
+                   around(b["char_start"], b["char_end"]))
+    console.print(bt)
+    schedules = sorted(store.read("schedules", filter=flt).to_pylist(), key=lambda r: r["char_start"])
+    st = RichTable(title=f"schedules ({len(schedules)})", title_justify="left")
+    for col in ("task", "start", "end", "precision", "source"):
+        st.add_column(col)
+    for r in schedules:
+        st.add_row(r["task"], str(r["start_date"] or ""), str(r["end_date"] or "(open)"), r["precision"],
+                   around(r["char_start"], r["char_end"]))
+    console.print(st)
+
+
+def run() -> None:  # pragma: no cover
+    sys.exit(app())
