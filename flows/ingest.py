@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import flows  # noqa: F401  (Prefect defaults before prefect is imported)
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
-from prefect.states import Completed, State
+from prefect.states import Completed
 
+import flows  # noqa: F401  (Prefect defaults before prefect is imported)
 from pipeline.model import Document, ErrorRecord, RunSummary
 from pipeline.process import process_batch
 from pipeline.run import DEFAULT_BATCH_SIZE, RunPlan, RunWriter, plan_run

@@ -51,7 +51,7 @@ _RECURRENCE: list[tuple[re.Pattern[str], str]] = [
 _TAIL = re.compile(r"(?:\s*\([월화수목금토일]\))?(?:\s*\d{1,2}\s*:\s*\d{2}|\s*\d{1,2}\s*시)?(?:\s*[중초말경])?")
 _RANGE = re.compile(r"\s*[~∼〜－]\s*")
 _BEFORE_OK = re.compile(r"(?:^|[^\d.,\w])$|(?<=[가-힣(\[「『<])$")
-_AFTER_BAD = re.compile(r"^(?:\d|[.,]\d|\s*[%％]|\s*(?:천원|백만원|만원|억|조|원|명|개|건|회|배|호|층|km|㎞|m|번|차|세))")
+_AFTER_BAD = re.compile(r"^(?:\d|[.,]\d|\s*[%％]|(?:천원|백만원|만원|억|조|원|명|개|건|회|배|호|층|km|㎞|m|번|차|세))")
 _CANDIDATE = re.compile(rf"{_APOS}\s?\d|\d|[상하]\s*반\s*기|매|격|분|연|상|수|월")
 
 

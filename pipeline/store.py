@@ -21,7 +21,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -185,10 +185,8 @@ class SnapshotWriter:
 
     def abort(self) -> None:
         for w in self._writers.values():
-            try:
+            with suppress(OSError):
                 w.close()
-            except OSError:
-                pass
         shutil.rmtree(self.staging, ignore_errors=True)
 
 

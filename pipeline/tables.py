@@ -129,10 +129,8 @@ def _table_unit(text: str, start: int) -> str | None:
         window_start = prev + 1 if prev >= 0 else 0
         if window_start == 0:
             break
-    m = None
-    for m in _UNIT_LINE.finditer(text, window_start, start):
-        pass
-    return m.group(1) if m else None
+    found = list(_UNIT_LINE.finditer(text, window_start, start))
+    return found[-1].group(1) if found else None
 
 
 def _is_numberish(s: str) -> bool:

@@ -20,7 +20,7 @@ _BLOCK = re.compile(
     re.I,
 )
 _TAG = re.compile(r"<[^>]+>")
-_BLANKS = re.compile(r"[ \t\f\v]+")
+_BLANKS = re.compile(r"[ \t\f\v\xa0]+")
 _MANY_NL = re.compile(r"\n\s*\n+")
 
 

@@ -1,0 +1,31 @@
+# gyeoljae — the two commands a newcomer needs:
+#   make run    set up (first time only) and ingest data/raw into data/processed
+#   make test   set up (first time only) and run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup run test lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(BIN)/gyeoljae ingest data/raw --out data/processed
+
+test: setup
+	$(BIN)/ruff check pipeline flows schemas tests
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check pipeline flows schemas tests
+	$(BIN)/ruff format --check pipeline flows schemas tests
+	$(BIN)/mypy
+
+clean:
+	rm -rf data/processed/* .prefect .pytest_cache

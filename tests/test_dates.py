@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.dates import find_dates, parse_date
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "precision", "recurrence"),
+    [
+        ("2020.2.19.", D(2020, 2, 19), D(2020, 2, 19), "day", None),
+        ("2020-02-19", D(2020, 2, 19), D(2020, 2, 19), "day", None),
+        ("2020. 2. 19.", D(2020, 2, 19), D(2020, 2, 19), "day", None),
+        ("‘20. 2월중", D(2020, 2, 1), D(2020, 2, 29), "month", None),
+        ("’20. 2~4월중", D(2020, 2, 1), D(2020, 4, 30), "month", None),
+        ("'20. 6월~", D(2020, 6, 1), None, "month", None),
+        ("'20.9월", D(2020, 9, 1), D(2020, 9, 30), "month", None),
+        ("’16.11.10.", D(2016, 11, 10), D(2016, 11, 10), "day", None),
+        ("'17.02.~06.", D(2017, 2, 1), D(2017, 6, 30), "month", None),
+        ("8. 26. 0시", D(2020, 8, 26), D(2020, 8, 26), "day", None),
+        ("8.16.(일) 19:25", D(2020, 8, 16), D(2020, 8, 16), "day", None),
+        ("2016.03~2016.03", D(2016, 3, 1), D(2016, 3, 31), "month", None),
+        ("9.1", D(2020, 9, 1), D(2020, 9, 1), "day", None),
+        ("'20. 상반기", D(2020, 1, 1), D(2020, 6, 30), "half", None),
+        ("하반기", D(2020, 7, 1), D(2020, 12, 31), "half", None),
+        ("1분기", D(2020, 1, 1), D(2020, 3, 31), "quarter", None),
+        ("연중", D(2020, 1, 1), D(2020, 12, 31), "year", "ongoing"),
+        ("상시", D(2020, 1, 1), D(2020, 12, 31), "year", "ongoing"),
+        ("수시", D(2020, 1, 1), D(2020, 12, 31), "year", "as_needed"),
+        ("매월", D(2020, 1, 1), D(2020, 12, 31), "year", "monthly"),
+        ("월 2회 이상", D(2020, 1, 1), D(2020, 12, 31), "year", "monthly"),
+        ("격 월", D(2020, 1, 1), D(2020, 12, 31), "year", "bimonthly"),
+        ("'13.12월~'14.3월", D(2013, 12, 1), D(2014, 3, 31), "month", None),
+    ],
+)
+def test_expressions(text, start, end, precision, recurrence):
+    found = list(find_dates(text, 2020))
+    assert len(found) == 1, found
+    m = found[0]
+    assert (m.start_date, m.end_date, m.precision, m.recurrence) == (start, end, precision, recurrence)
+    assert text[m.start : m.end] == m.text
+
+
+def test_year_in_force_carries_forward():
+    text = "’20. 2월 위원회 구성, 3월 개최"
+    found = list(find_dates(text, 2019))
+    assert [m.start_date for m in found] == [D(2020, 2, 1), D(2020, 3, 1)]
+
+
+@pytest.mark.parametrize("text", ["1,145,180천원", "10.5%", "3대 분야 10대 과제", "02-2133-8665", "307/295명"])
+def test_not_dates(text):
+    assert list(find_dates(text, 2020)) == []
+
+
+def test_day_not_glued_to_a_counter():
+    (m,) = find_dates("‘20.02. 3대 분야 간담회", 2020)
+    assert m.text == "‘20.02." and m.precision == "month"
+
+
+@given(st.dates(min_value=D(2000, 1, 1), max_value=D(2099, 12, 31)), st.sampled_from(["{y}.{m}.{d}.", "{y}-{m:02d}-{d:02d}", "{y}. {m}. {d}.", "’{yy:02d}.{m}.{d}."]))
+def test_full_dates_round_trip(d, fmt):
+    text = fmt.format(y=d.year, yy=d.year % 100, m=d.month, d=d.day)
+    assert parse_date(text) == d
