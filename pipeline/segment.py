@@ -61,6 +61,7 @@ _INLINE = re.compile(
 _TOC = re.compile(r"목\s*차")
 _FLAT_LINE = 1500  # a body line longer than this is a flattened document
 _PLAIN_HEADING = re.compile(r"^[가-힣][가-힣 ·및()]{1,24}$")
+_LETTER_SPACED_LEAD = re.compile(r"^(?:[가-힣] ){2,}[가-힣](?= |$)")
 _SENTENCE_END = re.compile(r"(?<=[다함음임됨요])\.\s|[.?!]\s")
 
 
@@ -176,6 +177,9 @@ def _title(text: str, mark: _Mark) -> str:
     raw = text[mark.title_start : mark.title_end].strip()
     if mark.kind in ("md", "bold"):
         raw = raw.strip("*# ")
+    spaced = _LETTER_SPACED_LEAD.match(raw)
+    if spaced and spaced.end() < len(raw):
+        raw = spaced.group(0)  # 'Ⅲ 추 진 방 향 『3대 분야 …』 …': the heading is the spaced words
     if len(raw) > 120:
         cut = _SENTENCE_END.search(raw, 10, 160)
         raw = raw[: cut.start() + 1] if cut else raw[:120]

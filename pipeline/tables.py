@@ -294,11 +294,29 @@ def find_tables(text: str, start: int = 0, end: int | None = None) -> list[Table
             continue
         if "\t" in line and not inside_html(ls):
             j = i
-            while j < len(lines) and "\t" in text[lines[j][0] : lines[j][1]]:
-                j += 1
+            width = line.count("\t")
+            while j < len(lines):
+                row = text[lines[j][0] : lines[j][1]]
+                if "\t" in row:
+                    j += 1
+                    continue
+                # a page break splits a table with blank lines: continue if the same columns follow
+                k = j
+                while k < len(lines) and not text[lines[k][0] : lines[k][1]].strip():
+                    k += 1
+                if k > j and k < len(lines) and text[lines[k][0] : lines[k][1]].count("\t") == width and width >= 2:
+                    j = k
+                    continue
+                break
             raw = []
-            for r, (ls2, le2) in enumerate(lines[i:j]):
+            header_line = line.strip()
+            r = 0
+            for ls2, le2 in lines[i:j]:
+                row = text[ls2:le2]
+                if not row.strip() or (r > 0 and row.strip() == header_line):
+                    continue  # blank line of a page break, or the header repeated on the next page
                 raw.extend(_split_row(text, ls2, le2, "\t", r))
+                r += 1
             raw = _drop_converter_echo(text, raw, html_spans)
             found.append((lines[i][0], lines[j - 1][1], "tsv", raw, None))
             i = j

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import pytest
+
+from conftest import EXTERNAL, SEED_000, SEED_001, SEED_002, SEED_003, SEED_004, SEEDS, needs_shared
+
+
+def top(doc):
+    return [(s.marker, s.title) for s in doc.sections if s.depth == 1]
+
+
+def children(doc, title):
+    parent = next(s for s in doc.sections if s.title == title)
+    return [(s.marker, s.title) for s in doc.sections if s.parent_id == parent.section_id]
+
+
+def test_000_flattened_outline(seed_docs):
+    doc = seed_docs[SEED_000]
+    assert [t for _, t in top(doc)] == ["추진배경", "추진경과", "추진방향", "위원회 구성(안)", "위원회 운영계획", "추진일정", "행정사항"]
+    assert [m for m, _ in top(doc)] == ["Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ", "Ⅵ", "Ⅶ"]
+    assert children(doc, "추진배경") == [
+        ("??", "기존 3대 분야 10대 과제에 대한 자료 현행화 필요"),
+        ("??", "실행에 대비한 상세 추진전략 및 로드맵 작성 필요"),
+        ("??", "3대분야 10대과제 계획의 실효적 수립과 효과적 실현방안 마련 필요"),
+    ]
+    assert [m for m, _ in children(doc, "기존 3대 분야 10대 과제에 대한 자료 현행화 필요")] == ["○", "○", "○"]
+
+
+def test_000_letter_spaced_heading_keeps_source(seed_docs):
+    doc = seed_docs[SEED_000]
+    s = next(s for s in doc.sections if s.title == "추진배경")
+    assert doc.text[s.char_start : s.char_start + 9] == "Ⅰ 추 진 배 경"
+
+
+def test_001_numbered_areas_with_circled_items(seed_docs):
+    doc = seed_docs[SEED_001]
+    area = next(s for s in doc.sections if s.title == "민선7기 시정성과 창출 적극 지원")
+    items = [s for s in doc.sections if s.parent_id == area.section_id]
+    assert [s.marker for s in items] == ["①", "②", "③", "④", "⑤", "⑥", "⑦"]
+    assert items[0].title == "서울특별시 코로나19 대응현황"
+
+
+def test_002_toc_is_not_outline(seed_docs):
+    doc = seed_docs[SEED_002]
+    romans = [s for s in doc.sections if s.marker in "ⅠⅡⅢⅣⅤ" and s.depth == 1]
+    assert [s.marker for s in romans][:3] == ["Ⅰ", "Ⅱ", "Ⅲ"]
+    assert romans[0].title == "’16년도 협치시정 평가"
+    toc = doc.text.index("목 차")
+    assert all(not (toc <= s.char_start < romans[0].char_start) for s in doc.sections)
+
+
+def test_003_outline(seed_docs):
+    doc = seed_docs[SEED_003]
+    assert [t for _, t in top(doc)] == ["일반 현황", "주요 업무"]
+    assert [t for _, t in children(doc, "일반 현황")] == ["주요 기능", "인력 현황('18.7.10 기준)", "예산 집행현황('18.6.30 기준, 단위 : 천원)"]
+    plan = next(s for s in doc.sections if s.title == "추진 내용 및 계획")
+    assert [s.marker for s in doc.sections if s.parent_id == plan.section_id][:3] == ["①", "②", "③"]
+
+
+def test_004_numbered_parts(seed_docs):
+    doc = seed_docs[SEED_004]
+    assert top(doc) == [("1", "기본 현황"), ("2", "예산 설명"), ("3", "사업 설명"), ("4", "사업 효과"), ("5", "최근 3년 결산 현황")]
+    assert children(doc, "기본 현황") == [("□", "사업개요"), ("□", "사업 성격 및 사전절차 대상 여부"), ("□", "사업 담당자")]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_every_section_span_is_its_source(seed_docs, seed):
+    doc = seed_docs[seed]
+    ids = {s.section_id for s in doc.sections}
+    assert len(ids) == len(doc.sections)
+    for s in doc.sections:
+        src = doc.text[s.char_start : s.char_end]
+        # a section's span starts at its line (markdown '#', a '- ' list prefix) and holds its marker
+        assert s.marker in src[: len(s.marker) + 8] or s.marker == ""
+        assert s.title.replace(" ", "").replace("*", "")[:4] in src.replace(" ", "").replace("*", "")
+        assert s.parent_id is None or s.parent_id in ids
+        parent = next((p for p in doc.sections if p.section_id == s.parent_id), None)
+        if parent is not None:
+            assert parent.char_start <= s.char_start and s.char_end <= parent.char_end
+            assert s.depth == parent.depth + 1
+
+
+@needs_shared
+def test_external_text_documents_segment(tmp_path):
+    from pipeline.process import process_path
+
+    files = sorted((EXTERNAL / "seoul_mayor_promise_report").glob("*.txt"))[:4] + sorted((EXTERNAL / "seoul_openfinance_budget").glob("*.txt"))[:4]
+    assert files
+    for f in files:
+        doc = process_path(f, f.parent)
+        assert all(doc.text[s.char_start : s.char_end] for s in doc.sections)
