@@ -56,9 +56,10 @@ def ingest(
     raw_dir: RawDir = Path("data/raw"),
     out: OutDir = Path("data/processed"),
     batch_size: Annotated[int, typer.Option(help="Documents per Prefect task.")] = 25,
-    force: Annotated[bool, typer.Option("--force", help="Re-process every document, even unchanged ones.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Re-process documents even when unchanged (all, or those given with --only).")] = False,
     keep_removed: Annotated[bool, typer.Option("--keep-removed", help="Keep the rows of documents no longer in RAW_DIR (default: drop them).")] = False,
     wait: Annotated[float, typer.Option("--wait", help="If another run is writing OUT, wait up to this many seconds instead of refusing.")] = 0.0,
+    only: Annotated[list[str] | None, typer.Option("--only", help="Re-process just this file (path relative to RAW_DIR; repeatable); every other document is kept as it is.")] = None,
     mode: Annotated[str, typer.Option(help="Recorded in the runs table: manual, nightly, …")] = "manual",
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's own log lines.")] = False,
 ) -> None:
@@ -74,7 +75,6 @@ def ingest(
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from flows.ingest import ingest_flow, set_progress
-    from pipeline.run import plan_run  # noqa: F401  (imported for its side-effect-free module load)
 
     with Progress(
         TextColumn("[bold]ingesting[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("documents"),
@@ -84,8 +84,9 @@ def ingest(
         set_progress(lambda n: progress.advance(bar, n))
         try:
             summary = ingest_flow(
-                raw_dir=str(raw_dir), out_dir=str(out), batch_size=batch_size, force=force,
-                keep_removed=keep_removed, mode=mode, wait_seconds=wait,
+                raw_dir=str(raw_dir), out_dir=str(out), batch_size=batch_size, force=force or bool(only),
+                keep_removed=keep_removed, mode=mode if not only else "single", wait_seconds=wait,
+                only=only or None,
             )
         except OutputLockedError as exc:
             err_console.print(f"[red]error:[/] {exc}")

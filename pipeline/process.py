@@ -7,6 +7,7 @@ document never stops the others.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +22,19 @@ from pipeline.model import Document, ErrorRecord, SourceFile, Span
 from pipeline.segment import segment
 from pipeline.tables import find_tables
 
-PIPELINE_VERSION = __version__
+
+def _code_fingerprint() -> str:
+    """A short hash of the library's source, so that any change to the rules counts as a new
+    pipeline version for the incremental check (not only a bumped release number)."""
+    h = hashlib.sha256()
+    root = Path(__file__).resolve().parent
+    for f in sorted(root.rglob("*.py")):
+        h.update(f.relative_to(root).as_posix().encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()[:10]
+
+
+PIPELINE_VERSION = f"{__version__}+{_code_fingerprint()}"
 _SAFE_ID = re.compile(r"[^\w.\-가-힣]+")
 
 

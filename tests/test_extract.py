@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from conftest import SEED_000, SEED_003, SEED_004, SEEDS
 
 D = dt.date

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from conftest import RAW, SEED_003
 
-from conftest import SEED_003, RAW
 from pipeline.errors import BinaryDocumentError, EmptyDocumentError, EncodingError
 from pipeline.ingest.html import read_html
 from pipeline.ingest.text import decode_text

@@ -4,7 +4,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.money import evaluate_basis, find_amounts, format_amount, parse_amount, parse_number_cell, to_krw
+from pipeline.money import (
+    evaluate_basis,
+    find_amounts,
+    format_amount,
+    parse_amount,
+    parse_number_cell,
+    to_krw,
+)
 
 
 @pytest.mark.parametrize(

@@ -13,13 +13,13 @@ from pathlib import Path
 import duckdb
 import pyarrow.dataset as ds
 import pytest
-
 from conftest import RAW, REPO, SEED_000, SEED_003, SEEDS
+
 from pipeline.errors import OutputLockedError
 from pipeline.run import ingest
 from pipeline.store import OutputStore
-from schemas import PER_DOCUMENT_TABLES, SCHEMAS
 from pipeline.tables import render_cell
+from schemas import PER_DOCUMENT_TABLES, SCHEMAS
 
 
 def table_rows(out: Path, table: str, drop: tuple[str, ...] = ()) -> list[tuple]:

@@ -7,8 +7,8 @@ import re
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import CONTRACT
+
 from schemas import SCHEMAS
 
 _TYPES = {

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import EXTERNAL, SEED_000, SEED_001, SEED_002, SEED_003, SEED_004, SEEDS, needs_shared
 
 

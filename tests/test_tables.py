@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import SEED_001, SEED_003, SEED_004, SEEDS
+
 from pipeline.tables import find_tables, render_cell
 
 
