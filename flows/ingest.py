@@ -36,7 +36,9 @@ def plan_task(raw_dir: str, out_dir: str, force: bool, only: list[str] | None) -
 
 
 @task(name="process-batch")
-def process_batch_task(paths: list[str], root: str, sha256s: list[str | None]) -> list[Document | ErrorRecord]:
+def process_batch_task(
+    paths: list[str], root: str, sha256s: list[str | None]
+) -> list[Document | ErrorRecord]:
     """Analyse a batch; a bad document comes back as an ErrorRecord (deterministic: not retried)."""
     return process_batch(paths, root, sha256s)
 
@@ -79,7 +81,12 @@ def ingest_flow(
     store = OutputStore(out_dir)
     with store.lock(wait_seconds):
         plan = plan_task(str(Path(raw_dir)), out_dir, force, only)
-        logger.info("%d documents to process, %d unchanged, %d removed", len(plan.to_process), len(plan.unchanged), len(plan.removed))
+        logger.info(
+            "%d documents to process, %d unchanged, %d removed",
+            len(plan.to_process),
+            len(plan.unchanged),
+            len(plan.removed),
+        )
         run = RunWriter(store, plan, mode=mode, keep_removed=keep_removed)
         futures = [
             process_batch_task.submit([f.path for f in batch], plan.root, [f.sha256 for f in batch])
@@ -93,9 +100,14 @@ def ingest_flow(
         summary = run.commit()
     for e in summary.errors:
         logger.warning("%s failed at %s: %s", e.source_path, e.stage, e.message)
-    create_markdown_artifact(markdown=summary_markdown(summary), key="gyeoljae-run-summary",
-                             description=f"gyeoljae run {summary.run_id}")
+    create_markdown_artifact(
+        markdown=summary_markdown(summary),
+        key="gyeoljae-run-summary",
+        description=f"gyeoljae run {summary.run_id}",
+    )
     if summary.docs_failed:
         # like docling's PARTIAL_SUCCESS: the run completed, but not every document did
-        return Completed(name="PartialSuccess", message=f"{summary.docs_failed} document(s) failed", data=summary)  # type: ignore[return-value]
+        return Completed(
+            name="PartialSuccess", message=f"{summary.docs_failed} document(s) failed", data=summary
+        )  # type: ignore[return-value]
     return summary

@@ -34,8 +34,12 @@ app = typer.Typer(
 console = Console()
 err_console = Console(stderr=True)
 
-RawDir = Annotated[Path, typer.Argument(help="Folder (or single file) of documents: .txt, .md, .html.")]
-OutDir = Annotated[Path, typer.Option("--out", "-o", help="Where the Parquet tables go (one folder per table).")]
+RawDir = Annotated[
+    Path, typer.Argument(help="Folder (or single file) of documents: .txt, .md, .html.")
+]
+OutDir = Annotated[
+    Path, typer.Option("--out", "-o", help="Where the Parquet tables go (one folder per table).")
+]
 
 
 def _version(value: bool) -> None:
@@ -46,7 +50,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     pass
 
@@ -56,12 +65,40 @@ def ingest(
     raw_dir: RawDir = Path("data/raw"),
     out: OutDir = Path("data/processed"),
     batch_size: Annotated[int, typer.Option(help="Documents per Prefect task.")] = 25,
-    force: Annotated[bool, typer.Option("--force", help="Re-process documents even when unchanged (all, or those given with --only).")] = False,
-    keep_removed: Annotated[bool, typer.Option("--keep-removed", help="Keep the rows of documents no longer in RAW_DIR (default: drop them).")] = False,
-    wait: Annotated[float, typer.Option("--wait", help="If another run is writing OUT, wait up to this many seconds instead of refusing.")] = 0.0,
-    only: Annotated[list[str] | None, typer.Option("--only", help="Re-process just this file (path relative to RAW_DIR; repeatable); every other document is kept as it is.")] = None,
-    mode: Annotated[str, typer.Option(help="Recorded in the runs table: manual, nightly, …")] = "manual",
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's own log lines.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Re-process documents even when unchanged (all, or those given with --only).",
+        ),
+    ] = False,
+    keep_removed: Annotated[
+        bool,
+        typer.Option(
+            "--keep-removed",
+            help="Keep the rows of documents no longer in RAW_DIR (default: drop them).",
+        ),
+    ] = False,
+    wait: Annotated[
+        float,
+        typer.Option(
+            "--wait",
+            help="If another run is writing OUT, wait up to this many seconds instead of refusing.",
+        ),
+    ] = 0.0,
+    only: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--only",
+            help="Re-process just this file (path relative to RAW_DIR; repeatable); every other document is kept as it is.",
+        ),
+    ] = None,
+    mode: Annotated[
+        str, typer.Option(help="Recorded in the runs table: manual, nightly, …")
+    ] = "manual",
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show Prefect's own log lines.")
+    ] = False,
 ) -> None:
     """Ingest every document in RAW_DIR into the tables under --out.
 
@@ -77,15 +114,25 @@ def ingest(
     from flows.ingest import ingest_flow, set_progress
 
     with Progress(
-        TextColumn("[bold]ingesting[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("documents"),
-        TimeElapsedColumn(), console=err_console, transient=True,
+        TextColumn("[bold]ingesting[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("documents"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
     ) as progress:
         bar = progress.add_task("ingest", total=None)
         set_progress(lambda n: progress.advance(bar, n))
         try:
             summary = ingest_flow(
-                raw_dir=str(raw_dir), out_dir=str(out), batch_size=batch_size, force=force or bool(only),
-                keep_removed=keep_removed, mode=mode if not only else "single", wait_seconds=wait,
+                raw_dir=str(raw_dir),
+                out_dir=str(out),
+                batch_size=batch_size,
+                force=force or bool(only),
+                keep_removed=keep_removed,
+                mode=mode if not only else "single",
+                wait_seconds=wait,
                 only=only or None,
             )
         except OutputLockedError as exc:
@@ -116,15 +163,24 @@ def _print_summary(s) -> None:  # type: ignore[no-untyped-def]
     for e in s.errors:
         console.print(f"[red]failed[/] {e.source_path} ({e.stage}): {e.message}")
     console.print(f"output: {Path(s.out_dir).resolve()}")
-    console.print("query:  duckdb -c \"from read_parquet('" + str(Path(s.out_dir)) + "/budgets/**/*.parquet', hive_partitioning=true) limit 5\"")
+    console.print(
+        "query:  duckdb -c \"from read_parquet('"
+        + str(Path(s.out_dir))
+        + "/budgets/**/*.parquet', hive_partitioning=true) limit 5\""
+    )
 
 
 @app.command()
 def show(
-    doc_id: Annotated[str, typer.Argument(help="The document's doc_id (관리번호 or file stem), or its source path.")],
+    doc_id: Annotated[
+        str,
+        typer.Argument(help="The document's doc_id (관리번호 or file stem), or its source path."),
+    ],
     out: OutDir = Path("data/processed"),
     outline: Annotated[bool, typer.Option("--outline", help="Print the section tree.")] = False,
-    context: Annotated[int, typer.Option(help="Characters of source text shown around each value.")] = 30,
+    context: Annotated[
+        int, typer.Option(help="Characters of source text shown around each value.")
+    ] = 30,
 ) -> None:
     """Print one document's metadata, budgets and schedules, each with its source text."""
     import pyarrow.compute as pc
@@ -133,15 +189,32 @@ def show(
 
     store = OutputStore(out)
     docs = store.read("documents")
-    match = docs.filter(pc.or_(pc.equal(docs["doc_id"], doc_id), pc.equal(docs["source_path"], doc_id))).to_pylist()
+    match = docs.filter(
+        pc.or_(pc.equal(docs["doc_id"], doc_id), pc.equal(docs["source_path"], doc_id))
+    ).to_pylist()
     if not match:
-        err_console.print(f"[red]error:[/] no document {doc_id!r} in {out} (run `gyeoljae ingest` first?)")
+        err_console.print(
+            f"[red]error:[/] no document {doc_id!r} in {out} (run `gyeoljae ingest` first?)"
+        )
         raise typer.Exit(2)
     d = match[0]
     text: str = d["text"]
     meta = RichTable(title=f"{d['doc_id']} — {d['title']}", show_header=False, title_justify="left")
-    for key in ("doc_kind", "source_path", "doc_number", "approved_on", "produced_on", "disclosure", "retention",
-                "policy_number", "organization", "department", "author", "author_phone", "classification"):
+    for key in (
+        "doc_kind",
+        "source_path",
+        "doc_number",
+        "approved_on",
+        "produced_on",
+        "disclosure",
+        "retention",
+        "policy_number",
+        "organization",
+        "department",
+        "author",
+        "author_phone",
+        "classification",
+    ):
         if d[key] not in (None, []):
             meta.add_row(key, str(d[key]))
     console.print(meta)
@@ -154,23 +227,40 @@ def show(
 
     if outline:
         for s in sorted(store.read("sections", filter=flt).to_pylist(), key=lambda r: r["ordinal"]):
-            console.print("  " * (s["depth"] - 1) + f"{s['marker']} {s['title']}", markup=False, highlight=False)
+            console.print(
+                "  " * (s["depth"] - 1) + f"{s['marker']} {s['title']}",
+                markup=False,
+                highlight=False,
+            )
     budgets = sorted(store.read("budgets", filter=flt).to_pylist(), key=lambda r: r["char_start"])
     bt = RichTable(title=f"budgets ({len(budgets)})", title_justify="left")
     for col in ("item", "amount_krw", "year", "category", "basis ok", "source"):
         bt.add_column(col)
     for b in budgets:
         ok = "" if b["basis_ok"] is None else ("✓" if b["basis_ok"] else "[red]✗[/]")
-        bt.add_row(b["item"], f"{b['amount_krw']:,}", str(b["fiscal_year"] or ""), b["category"] or "", ok,
-                   around(b["char_start"], b["char_end"]))
+        bt.add_row(
+            b["item"],
+            f"{b['amount_krw']:,}",
+            str(b["fiscal_year"] or ""),
+            b["category"] or "",
+            ok,
+            around(b["char_start"], b["char_end"]),
+        )
     console.print(bt)
-    schedules = sorted(store.read("schedules", filter=flt).to_pylist(), key=lambda r: r["char_start"])
+    schedules = sorted(
+        store.read("schedules", filter=flt).to_pylist(), key=lambda r: r["char_start"]
+    )
     st = RichTable(title=f"schedules ({len(schedules)})", title_justify="left")
     for col in ("task", "start", "end", "precision", "source"):
         st.add_column(col)
     for r in schedules:
-        st.add_row(r["task"], str(r["start_date"] or ""), str(r["end_date"] or "(open)"), r["precision"],
-                   around(r["char_start"], r["char_end"]))
+        st.add_row(
+            r["task"],
+            str(r["start_date"] or ""),
+            str(r["end_date"] or "(open)"),
+            r["precision"],
+            around(r["char_start"], r["char_end"]),
+        )
     console.print(st)
 
 

@@ -48,10 +48,14 @@ _RECURRENCE: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"연\s*중|상\s*시"), "ongoing"),
     (re.compile(r"수\s*시"), "as_needed"),
 ]
-_TAIL = re.compile(r"(?:\s*\([월화수목금토일]\))?(?:\s*\d{1,2}\s*:\s*\d{2}|\s*\d{1,2}\s*시)?(?:\s*[중초말경])?")
+_TAIL = re.compile(
+    r"(?:\s*\([월화수목금토일]\))?(?:\s*\d{1,2}\s*:\s*\d{2}|\s*\d{1,2}\s*시)?(?:\s*[중초말경])?"
+)
 _RANGE = re.compile(r"\s*[~∼〜－]\s*")
 _BEFORE_OK = re.compile(r"(?:^|[^\d.,\w])$|(?<=[가-힣(\[「『<])$")
-_AFTER_BAD = re.compile(r"^(?:\d|[.,]\d|\s*[%％]|(?:천원|백만원|만원|억|조|원|명|개|건|회|배|호|층|km|㎞|m|번|차|세))")
+_AFTER_BAD = re.compile(
+    r"^(?:\d|[.,]\d|\s*[%％]|(?:천원|백만원|만원|억|조|원|명|개|건|회|배|호|층|km|㎞|m|번|차|세))"
+)
 _CANDIDATE = re.compile(rf"{_APOS}\s?\d|\d|[상하]\s*반\s*기|매|격|분|연|상|수|월")
 
 
@@ -135,7 +139,11 @@ def _second_point(text: str, pos: int, first: _Point) -> _Point | None:
         return None
     n = int(m.group(1))
     if first.day is not None and m.group(2) != "월":
-        return _Point("d", first.year, first.month, n, m.start(), m.end(), False) if 1 <= n <= 31 else None
+        return (
+            _Point("d", first.year, first.month, n, m.start(), m.end(), False)
+            if 1 <= n <= 31
+            else None
+        )
     if first.month is not None and 1 <= n <= 12:
         return _Point("m", first.year, n, None, m.start(), m.end(), False)
     return None
@@ -157,7 +165,15 @@ def _simple_match(text: str, pos: int, default_year: int | None) -> DateMatch | 
             q = int(m.group("Q"))
             start = dt.date(year, 3 * q - 2, 1)
             end = _month_end(year, 3 * q)
-        return DateMatch(m.start(), m.end(), m.group(0), start, end, precision, explicit_year=_year(m) is not None)  # type: ignore[arg-type]
+        return DateMatch(
+            m.start(),
+            m.end(),
+            m.group(0),
+            start,
+            end,
+            precision,
+            explicit_year=_year(m) is not None,
+        )  # type: ignore[arg-type]
     for pattern, recurrence in _RECURRENCE:
         m = pattern.match(text, pos)
         if m and _word_bounded(text, m.start(), m.end()):
@@ -172,7 +188,9 @@ def _word_bounded(text: str, start: int, end: int) -> bool:
     return start == 0 or not ("가" <= text[start - 1] <= "힣")
 
 
-def find_dates(text: str, default_year: int | None = None, start: int = 0, end: int | None = None) -> Iterator[DateMatch]:
+def find_dates(
+    text: str, default_year: int | None = None, start: int = 0, end: int | None = None
+) -> Iterator[DateMatch]:
     """Every date expression in ``text[start:end]``, left to right, non-overlapping.
 
     Offsets are into ``text``. ``default_year`` is the year in force for expressions without
@@ -242,7 +260,9 @@ def _match_at(text: str, pos: int, limit: int, year_in_force: int | None) -> Dat
     elif open_end:
         end_d = None  # type: ignore[assignment]
     raw = text[pos:cur].rstrip()
-    return DateMatch(pos, pos + len(raw), raw, start_d, end_d, precision, None, open_end, first.explicit_year)
+    return DateMatch(
+        pos, pos + len(raw), raw, start_d, end_d, precision, None, open_end, first.explicit_year
+    )
 
 
 def parse_date_expression(expr: str, default_year: int | None = None) -> DateMatch | None:

@@ -73,10 +73,19 @@ def _projects(doc: Document) -> list[Project]:
             total = None
             tm = re.search(r"총\s*사업비", doc.text)
             if tm:
-                first = next(find_amounts(doc.text, tm.end(), min(len(doc.text), tm.end() + 800)), None)
+                first = next(
+                    find_amounts(doc.text, tm.end(), min(len(doc.text), tm.end() + 800)), None
+                )
                 total = first.krw if first else None
             projects.append(
-                Project("P001", m.group(1), m.start(1), m.end(1), department=doc.meta.department, total_budget_krw=total)
+                Project(
+                    "P001",
+                    m.group(1),
+                    m.start(1),
+                    m.end(1),
+                    department=doc.meta.department,
+                    total_budget_krw=total,
+                )
             )
     by_id = {s.section_id: s for s in doc.sections}
     sec_project: dict[str, str] = {}
@@ -96,7 +105,16 @@ def _projects(doc: Document) -> list[Project]:
             parent_project = sec_project.get(parent.section_id)
             parent = by_id.get(parent.parent_id or "")
         pid = f"P{len(projects) + 1:03d}"
-        projects.append(Project(pid, doc.text[start:end], start, end, parent_project_id=parent_project, section_id=s.section_id))
+        projects.append(
+            Project(
+                pid,
+                doc.text[start:end],
+                start,
+                end,
+                parent_project_id=parent_project,
+                section_id=s.section_id,
+            )
+        )
         sec_project[s.section_id] = pid
     return projects
 
@@ -141,7 +159,9 @@ def _cell_budgets(doc: Document, table: Table) -> list[BudgetRow]:
 
 
 # 산출근거 product: '5,000천원 * 2회', '4인 * 200천원 * 4회'
-_PRODUCT = re.compile(r"(?:\d[\d,]*(?:\.\d+)?\s*[가-힣A-Za-z]*(?:\s[가-힣]{1,2}(?=\s*[*×✕]))?\s*[*×✕]\s*)+\d[\d,]*(?:\.\d+)?\s*[가-힣A-Za-z]*")
+_PRODUCT = re.compile(
+    r"(?:\d[\d,]*(?:\.\d+)?\s*[가-힣A-Za-z]*(?:\s[가-힣]{1,2}(?=\s*[*×✕]))?\s*[*×✕]\s*)+\d[\d,]*(?:\.\d+)?\s*[가-힣A-Za-z]*"
+)
 
 
 def _basis_before(doc: Document, seg_start: int, eq_pos: int) -> str | None:
@@ -150,11 +170,20 @@ def _basis_before(doc: Document, seg_start: int, eq_pos: int) -> str | None:
 
 
 def _basis_after(doc: Document, pos: int, limit: int) -> str | None:
-    m = _PRODUCT.match(doc.text, pos + len(doc.text[pos:limit]) - len(doc.text[pos:limit].lstrip()), limit)
+    m = _PRODUCT.match(
+        doc.text, pos + len(doc.text[pos:limit]) - len(doc.text[pos:limit].lstrip()), limit
+    )
     return m.group(0).strip() if m else None
 
 
-def _text_budgets(doc: Document, start: int, end: int, table: Table | None, default_year: int | None, fallback_item: str = "") -> list[BudgetRow]:
+def _text_budgets(
+    doc: Document,
+    start: int,
+    end: int,
+    table: Table | None,
+    default_year: int | None,
+    fallback_item: str = "",
+) -> list[BudgetRow]:
     """Amounts written with their unit in ``text[start:end]`` (a line, or a text cell)."""
     text = doc.text
     out = []
@@ -166,7 +195,12 @@ def _text_budgets(doc: Document, start: int, end: int, table: Table | None, defa
         if _TIMES_AFTER.match(after) or _TIMES_BEFORE.search(before):
             continue  # a factor of a 산출근거 product
         nxt: Amount | None = amounts[i + 1] if i + 1 < len(amounts) else None
-        if nxt is not None and nxt.krw == a.krw and _EQUALS_AFTER.match(text[a.end : nxt.start]) is not None and text[a.end : nxt.start].strip() == "=":
+        if (
+            nxt is not None
+            and nxt.krw == a.krw
+            and _EQUALS_AFTER.match(text[a.end : nxt.start]) is not None
+            and text[a.end : nxt.start].strip() == "="
+        ):
             continue  # '46,800천원 = 46,800천원': the restated heading amount
         basis = None
         item_start = seg_start
@@ -187,7 +221,12 @@ def _text_budgets(doc: Document, start: int, end: int, table: Table | None, defa
             if basis and basis in item_text:
                 item_text = item_text[: item_text.index(basis)]
         item_text = _item_tail(item_text)
-        item = _clean_item(re.sub(r"[\d,]+\s*(?:천원|백만원|만원|억원|원)\s*$", "", _clean_item(item_text))) or fallback_item
+        item = (
+            _clean_item(
+                re.sub(r"[\d,]+\s*(?:천원|백만원|만원|억원|원)\s*$", "", _clean_item(item_text))
+            )
+            or fallback_item
+        )
         basis_amount = evaluate_basis(basis) if basis else None
         year = _year_from([text[max(start, a.start - 60) : a.start][::-1][::-1]]) or default_year
         category = None
@@ -308,15 +347,27 @@ def _schedules(doc: Document) -> list[ScheduleRow]:
     year = document_year(doc)
     by_id = {s.section_id: s for s in doc.sections}
     for s in doc.sections:
-        if not _is_schedule_section(doc, s, by_id) or _SCHEDULE_TITLE.search(s.title.replace(" ", "")):
+        if not _is_schedule_section(doc, s, by_id) or _SCHEDULE_TITLE.search(
+            s.title.replace(" ", "")
+        ):
             continue  # items of a schedule section, not its heading ('2016년도 추진일정')
         start, end = s.title_start, s.head_end
         for d in find_dates(doc.text, year, start, end):
             if d.start_date is None and d.end_date is None:
                 continue
             rows.append(
-                ScheduleRow("", _task(doc.text, start, end, d.start, d.end), d.precision, d.text, d.start, d.end,
-                            d.start_date, d.end_date, d.recurrence, section_id=s.section_id)
+                ScheduleRow(
+                    "",
+                    _task(doc.text, start, end, d.start, d.end),
+                    d.precision,
+                    d.text,
+                    d.start,
+                    d.end,
+                    d.start_date,
+                    d.end_date,
+                    d.recurrence,
+                    section_id=s.section_id,
+                )
             )
     for t in doc.tables:
         head = [c for c in t.cells if c.is_header]
@@ -329,8 +380,18 @@ def _schedules(doc: Document) -> list[ScheduleRow]:
             for d in find_dates(doc.text, year, c.char_start, c.char_end):
                 task = c.row_label or ""
                 rows.append(
-                    ScheduleRow("", task, d.precision, d.text, d.start, d.end, d.start_date, d.end_date, d.recurrence,
-                                section_id=t.section_id)
+                    ScheduleRow(
+                        "",
+                        task,
+                        d.precision,
+                        d.text,
+                        d.start,
+                        d.end,
+                        d.start_date,
+                        d.end_date,
+                        d.recurrence,
+                        section_id=t.section_id,
+                    )
                 )
     rows.sort(key=lambda r: (r.char_start, r.char_end))
     return rows
@@ -344,10 +405,18 @@ def extract(doc: Document) -> Document:
         b.budget_id = f"B{i:04d}"
         sec = doc.section_at(b.char_start)
         b.section_id = b.section_id or (sec.section_id if sec else None)
-        b.project_id = _innermost_project(doc, b.char_start) or (doc.projects[0].project_id if doc.meta.doc_kind == "budget_program" and doc.projects else None)
+        b.project_id = _innermost_project(doc, b.char_start) or (
+            doc.projects[0].project_id
+            if doc.meta.doc_kind == "budget_program" and doc.projects
+            else None
+        )
     for i, r in enumerate(doc.schedules, 1):
         r.schedule_id = f"D{i:04d}"
         sec = doc.section_at(r.char_start)
         r.section_id = r.section_id or (sec.section_id if sec else None)
-        r.project_id = _innermost_project(doc, r.char_start) or (doc.projects[0].project_id if doc.meta.doc_kind == "budget_program" and doc.projects else None)
+        r.project_id = _innermost_project(doc, r.char_start) or (
+            doc.projects[0].project_id
+            if doc.meta.doc_kind == "budget_program" and doc.projects
+            else None
+        )
     return doc

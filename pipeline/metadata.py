@@ -15,7 +15,17 @@ from pipeline.model import DocKind, DocumentMeta
 # The viewer page around the converted body: everything from here on is not the document.
 VIEWER_FOOTER = re.compile(r"^\s*문서\s*보기\s*$", re.M)
 
-_FOOTER_LABELS = ("기관명", "부서명", "문서번호", "생산일자", "공개구분", "보존기간", r"작성자\(전화번호\)", "관리번호", "분류정보")
+_FOOTER_LABELS = (
+    "기관명",
+    "부서명",
+    "문서번호",
+    "생산일자",
+    "공개구분",
+    "보존기간",
+    r"작성자\(전화번호\)",
+    "관리번호",
+    "분류정보",
+)
 _FOOTER_FIELD = re.compile(
     rf"(?P<label>{'|'.join(_FOOTER_LABELS)})[ \t]+(?P<value>.*?)(?=[ \t]+(?:{'|'.join(_FOOTER_LABELS)})[ \t]|\n|$)"
 )
@@ -50,7 +60,9 @@ def classify(text: str, end: int) -> DocKind:
         return "approval"
     if _WORK_REPORT.search(text[:400]):
         return "work_report"
-    if re.search(r"사업\s*개요", text[:end]) and re.search(r"총\s*사업비|예산\s*총괄|산출\s*근거|세부\s*산출", text[:end]):
+    if re.search(r"사업\s*개요", text[:end]) and re.search(
+        r"총\s*사업비|예산\s*총괄|산출\s*근거|세부\s*산출", text[:end]
+    ):
         return "budget_program"
     return "other"
 
@@ -79,7 +91,11 @@ def _work_report_title(lines: list[str]) -> tuple[str | None, str | None, str | 
             heading = _clean_heading(line)
             date_text = next((x for x in lines[i + 1 : i + 4] if _DATE_LINE.match(x)), None)
             dept = next(
-                (x for x in lines[i + 1 : i + 4] if x != date_text and len(x) <= 30 and not re.search(r"[.:]$|\d", x)),
+                (
+                    x
+                    for x in lines[i + 1 : i + 4]
+                    if x != date_text and len(x) <= 30 and not re.search(r"[.:]$|\d", x)
+                ),
                 None,
             )
             parts = ", ".join(p for p in (dept, date_text) if p)
@@ -142,7 +158,9 @@ def read_metadata(text: str) -> DocumentMeta:
             meta.produced_on = dm.start_date if dm and dm.precision == "day" else None
     if meta.title is None:
         heading = next((x for x in lines if x.startswith("#")), None)
-        meta.title = _clean_heading(heading) if heading else (_clean_heading(lines[0]) if lines else None)
+        meta.title = (
+            _clean_heading(heading) if heading else (_clean_heading(lines[0]) if lines else None)
+        )
     if meta.doc_kind == "budget_program" and meta.department is None:
         meta.department = _tab_table_value(text[:end], "부서명")
     return meta

@@ -27,7 +27,16 @@ MONEY_UNITS: dict[str, int] = {
     "조원": 10**12,
 }
 # Multipliers written between digits: 2조 9,123억, 1억 5천만.
-_SCALE = {"조": 10**12, "억": 10**8, "천만": 10**7, "백만": 10**6, "십만": 10**5, "만": 10**4, "천": 10**3, "백": 10**2}
+_SCALE = {
+    "조": 10**12,
+    "억": 10**8,
+    "천만": 10**7,
+    "백만": 10**6,
+    "십만": 10**5,
+    "만": 10**4,
+    "천": 10**3,
+    "백": 10**2,
+}
 # The contract's `unit` values; compound scales are reported by their base unit.
 _STATED_UNIT = {"천만원": "만원", "십만원": "만원", "백원": "원", "십억원": "억원"}
 NEGATIVE_SIGNS = "△Δ▲−-"  # "-" last: literal inside [...]
@@ -156,7 +165,9 @@ def format_amount(krw: int, style: str) -> str:
     raise ValueError(f"unknown style {style!r}")
 
 
-_FACTOR = re.compile(rf"(?P<num>{_NUM})\s*(?P<unit>천원|백만원|만원|억원|원)?\s*(?P<counter>[가-힣A-Za-z]*)")
+_FACTOR = re.compile(
+    rf"(?P<num>{_NUM})\s*(?P<unit>천원|백만원|만원|억원|원)?\s*(?P<counter>[가-힣A-Za-z]*)"
+)
 _TIMES = re.compile(r"\s*[*×xX✕]\s*")
 
 

@@ -61,7 +61,9 @@ def analyse(source: SourceFile, text: str) -> Document:
     """Every stage after decoding, on text already read."""
     with stage("metadata", source.rel_path):
         meta = read_metadata(text)
-    doc = Document(doc_id=doc_id_for(meta.management_number, source), source=source, text=text, meta=meta)
+    doc = Document(
+        doc_id=doc_id_for(meta.management_number, source), source=source, text=text, meta=meta
+    )
     end = meta.body_end if meta.body_end is not None else len(text)
     with stage("tables", source.rel_path):
         doc.tables = find_tables(text, 0, end)
@@ -105,7 +107,9 @@ def process_one(path: Path, root: Path, sha256: str | None = None) -> Document |
         return error_record(exc, sha256)
 
 
-def process_batch(paths: list[str], root: str, sha256s: list[str | None] | None = None) -> list[Document | ErrorRecord]:
+def process_batch(
+    paths: list[str], root: str, sha256s: list[str | None] | None = None
+) -> list[Document | ErrorRecord]:
     """A batch of documents; failures are returned as records, never raised."""
     shas = sha256s or [None] * len(paths)
     return [process_one(Path(p), Path(root), s) for p, s in zip(paths, shas, strict=True)]

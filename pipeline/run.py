@@ -70,7 +70,9 @@ def _rel(path: Path, root: Path) -> str:
     return path.name if root.is_file() else path.relative_to(root).as_posix()
 
 
-def plan_run(raw_dir: Path | str, store: OutputStore, *, force: bool = False, only: list[str] | None = None) -> RunPlan:
+def plan_run(
+    raw_dir: Path | str, store: OutputStore, *, force: bool = False, only: list[str] | None = None
+) -> RunPlan:
     """Hash every input file and compare with the last snapshot's ``documents``.
 
     ``only`` restricts the run to these relative paths (the auditor's single-document re-run);
@@ -80,7 +82,9 @@ def plan_run(raw_dir: Path | str, store: OutputStore, *, force: bool = False, on
     if not root.exists():
         raise FileNotFoundError(f"input folder {root} does not exist")
     plan = RunPlan(root=str(root))
-    prev = store.read("documents", columns=["doc_id", "source_path", "source_sha256", "pipeline_version"]).to_pylist()
+    prev = store.read(
+        "documents", columns=["doc_id", "source_path", "source_sha256", "pipeline_version"]
+    ).to_pylist()
     previous = {r["source_path"]: r for r in prev}
     seen: set[str] = set()
     for path in iter_source_paths(root):
@@ -94,7 +98,9 @@ def plan_run(raw_dir: Path | str, store: OutputStore, *, force: bool = False, on
         try:
             sha = hashlib.sha256(read_bytes(path)).hexdigest()
         except TransientError as exc:
-            plan.read_errors.append(ErrorRecord(rel, None, "read", type(exc).__name__, describe(exc)))
+            plan.read_errors.append(
+                ErrorRecord(rel, None, "read", type(exc).__name__, describe(exc))
+            )
             continue
         if (
             not force
@@ -112,8 +118,15 @@ def plan_run(raw_dir: Path | str, store: OutputStore, *, force: bool = False, on
 class RunWriter:
     """Collects processed documents into a new snapshot and commits it with the carried rows."""
 
-    def __init__(self, store: OutputStore, plan: RunPlan, *, mode: str = "manual", keep_removed: bool = False,
-                 run_id: str | None = None) -> None:
+    def __init__(
+        self,
+        store: OutputStore,
+        plan: RunPlan,
+        *,
+        mode: str = "manual",
+        keep_removed: bool = False,
+        run_id: str | None = None,
+    ) -> None:
         self.store = store
         self.plan = plan
         self.mode = mode
@@ -141,7 +154,11 @@ class RunWriter:
                     f"doc_id {r.doc_id} (관리번호) is already taken by {owner}; "
                     "the same document seems to be in the input twice, so this copy was skipped"
                 )
-                self.errors.append(ErrorRecord(r.source.rel_path, r.source.sha256, "identify", type(err).__name__, str(err)))
+                self.errors.append(
+                    ErrorRecord(
+                        r.source.rel_path, r.source.sha256, "identify", type(err).__name__, str(err)
+                    )
+                )
                 continue
             self.claimed[r.doc_id] = r.source.rel_path
             for table, rows in document_rows(r, PIPELINE_VERSION, self.started_at).items():
@@ -159,10 +176,14 @@ class RunWriter:
         if self.carried_ids:
             ids = pa.array(sorted(self.carried_ids), pa.string())
             for table in PER_DOCUMENT_TABLES:
-                self.writer.write_batches(table, self.store.scan(table, filter=pc.field("doc_id").isin(ids)))
+                self.writer.write_batches(
+                    table, self.store.scan(table, filter=pc.field("doc_id").isin(ids))
+                )
         # errors: the current failures; an identical failure keeps the row of the run that first saw it
-        previous = {(e["source_path"], e["source_sha256"], e["stage"], e["error_type"], e["message"]): e
-                    for e in self.store.read("errors").to_pylist()}
+        previous = {
+            (e["source_path"], e["source_sha256"], e["stage"], e["error_type"], e["message"]): e
+            for e in self.store.read("errors").to_pylist()
+        }
         now = utcnow()
         rows = []
         for e in sorted(self.errors, key=lambda e: e.source_path):
@@ -186,7 +207,9 @@ class RunWriter:
         self.writer.write_batches("runs", self.store.scan("runs"))
         self.writer.write_rows("runs", [run_row(summary)])
         self.writer.commit()
-        summary.rows = {t: self.store.read(t, columns=[self.store_key(t)]).num_rows for t in self.writer.rows}
+        summary.rows = {
+            t: self.store.read(t, columns=[self.store_key(t)]).num_rows for t in self.writer.rows
+        }
         if self.keep_removed:
             summary.removed = {}
         return summary

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.model import Section, Span
+from pipeline.nlp import first_sentence, restore_spacing
 
 PUA = "\ue000-\uf8ff\U000f0000-\U000ffffd"
 _ROMAN_UNI = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"
@@ -81,7 +82,9 @@ def _kind_of(line: str) -> tuple[str, str, int] | None:
         m = rx.match(line)
         if m:
             rest = line[m.end() :]
-            if kind in ("num", "hangul", "roman") and (not rest.strip() or rest.lstrip()[:1].isdigit()):
+            if kind in ("num", "hangul", "roman") and (
+                not rest.strip() or rest.lstrip()[:1].isdigit()
+            ):
                 return None
             if kind == "num" and not rest[:1].isspace():
                 return None
@@ -90,13 +93,18 @@ def _kind_of(line: str) -> tuple[str, str, int] | None:
 
 
 def _readable(title: str) -> str:
-    """The readable form of a heading: markup dropped, letter-spacing closed (``추 진 배 경`` → ``추진배경``)."""
+    """The readable form of a heading: markup dropped, letter-spacing closed and the words
+    re-spaced by kiwipiepy (``추 진 배 경`` → ``추진 배경``)."""
     title = re.sub(r"\*\*|^#+\s*", "", title).strip()
     tokens = title.split(" ")
     if len(tokens) >= 2 and all(len(t) == 1 and "가" <= t <= "힣" for t in tokens):
-        return "".join(tokens)
+        return restore_spacing("".join(tokens))
     # runs of single syllables inside a title: '행 정 사 항 안내' → '행정사항 안내'
-    return re.sub(r"(?<![가-힣])([가-힣])(?: ([가-힣])(?![가-힣]))+", lambda m: m.group(0).replace(" ", ""), title)
+    return re.sub(
+        r"(?<![가-힣])([가-힣])(?: ([가-힣])(?![가-힣]))+",
+        lambda m: m.group(0).replace(" ", ""),
+        title,
+    )
 
 
 def _line_marks(text: str, ls: int, le: int, next_is_mark: bool) -> _Mark | None:
@@ -163,7 +171,9 @@ def _toc_spans(text: str, start: int, end: int) -> list[Span]:
     """The table of contents (목 차 Ⅰ. … 1 Ⅱ. … 4) runs until its first entry appears again."""
     spans = []
     for m in _TOC.finditer(text, start, end):
-        first = re.compile(rf"[{_ROMAN_UNI}]|(?:I|1)\.").search(text, m.end(), min(end, m.end() + 40))
+        first = re.compile(rf"[{_ROMAN_UNI}]|(?:I|1)\.").search(
+            text, m.end(), min(end, m.end() + 40)
+        )
         if not first:
             continue
         again = text.find(first.group(0), first.end(), end)
@@ -180,9 +190,11 @@ def _title(text: str, mark: _Mark) -> str:
     spaced = _LETTER_SPACED_LEAD.match(raw)
     if spaced and spaced.end() < len(raw):
         raw = spaced.group(0)  # 'Ⅲ 추 진 방 향 『3대 분야 …』 …': the heading is the spaced words
-    if len(raw) > 120:
-        cut = _SENTENCE_END.search(raw, 10, 160)
-        raw = raw[: cut.start() + 1] if cut else raw[:120]
+    if len(raw) > 120:  # an inline item runs on: its title is its first sentence
+        raw = first_sentence(raw[:400])
+        if len(raw) > 120:
+            cut = _SENTENCE_END.search(raw, 10, 160)
+            raw = raw[: cut.start() + 1] if cut else raw[:120]
     return _readable(raw)
 
 
@@ -211,13 +223,22 @@ def segment(text: str, start: int, end: int, exclude: list[Span] | None = None) 
             continue
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         # an unmarked short line is a heading only inside the outline, right above an item
-        next_is_mark = bool(marks) and nxt is not None and _line_marks(text, *nxt, next_is_mark=False) is not None
+        next_is_mark = (
+            bool(marks)
+            and nxt is not None
+            and _line_marks(text, *nxt, next_is_mark=False) is not None
+        )
         mk = _line_marks(text, ls, le, next_is_mark)
         if mk:
             marks.append(mk)
 
     # A first single '#' heading with no marker is the document's title, not a section.
-    if marks and marks[0].kind == "md" and marks[0].marker == "#" and sum(m.marker == "#" for m in marks) == 1:
+    if (
+        marks
+        and marks[0].kind == "md"
+        and marks[0].marker == "#"
+        and sum(m.marker == "#" for m in marks) == 1
+    ):
         marks = marks[1:]
 
     sections: list[Section] = []

@@ -62,7 +62,9 @@ class OutputStore:
         dataset = ds.dataset(d, schema=schema, format="parquet")
         return dataset.to_table(columns=columns, filter=filter)
 
-    def scan(self, table: str, filter: Any = None, batch_size: int = 10_000) -> Iterator[pa.RecordBatch]:
+    def scan(
+        self, table: str, filter: Any = None, batch_size: int = 10_000
+    ) -> Iterator[pa.RecordBatch]:
         d = self.table_dir(table)
         if d is None:
             return
@@ -84,7 +86,10 @@ class OutputStore:
                     break
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
-                        holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "another process"
+                        holder = (
+                            os.pread(fd, 200, 0).decode(errors="replace").strip()
+                            or "another process"
+                        )
                         raise OutputLockedError(
                             f"{self.root} is being written by another gyeoljae run ({holder}); "
                             "wait for it to finish, or pass --wait SECONDS"
@@ -120,13 +125,19 @@ class OutputStore:
             link = self.root / table
             if not link.is_symlink():
                 if link.exists():
-                    raise OutputLockedError(f"{link} exists and is not gyeoljae's; move it away first")
+                    raise OutputLockedError(
+                        f"{link} exists and is not gyeoljae's; move it away first"
+                    )
                 os.symlink(os.path.join(CURRENT, table), link)
         self._prune(snapshot)
 
     def _prune(self, keep: Path) -> None:
         snaps = sorted(
-            (p for p in (self.root / SNAPSHOTS).iterdir() if p.is_dir() and not p.name.endswith(".tmp")),
+            (
+                p
+                for p in (self.root / SNAPSHOTS).iterdir()
+                if p.is_dir() and not p.name.endswith(".tmp")
+            ),
             key=lambda p: p.stat().st_mtime,
         )
         old = [p for p in snaps if p != keep][: max(0, len(snaps) - KEEP_SNAPSHOTS)]

@@ -137,7 +137,15 @@ def _is_numberish(s: str) -> bool:
     return parse_number_cell(s) is not None
 
 
-def _build(text: str, table_id: str, layout: str, raw: list[_RawCell], start: int, end: int, header_rows: int | None = None) -> Table | None:
+def _build(
+    text: str,
+    table_id: str,
+    layout: str,
+    raw: list[_RawCell],
+    start: int,
+    end: int,
+    header_rows: int | None = None,
+) -> Table | None:
     raw = [c for c in raw if c.end > c.start]
     if not raw:
         return None
@@ -146,7 +154,9 @@ def _build(text: str, table_id: str, layout: str, raw: list[_RawCell], start: in
     if len(raw) < 2:
         return None
     rows = sorted({c.row for c in raw})
-    by_row: dict[int, list[_RawCell]] = {r: sorted((c for c in raw if c.row == r), key=lambda c: c.col) for r in rows}
+    by_row: dict[int, list[_RawCell]] = {
+        r: sorted((c for c in raw if c.row == r), key=lambda c: c.col) for r in rows
+    }
 
     # Header rows: explicit (<th>, markdown separator), else the leading rows without numbers.
     if header_rows is None:
@@ -155,9 +165,14 @@ def _build(text: str, table_id: str, layout: str, raw: list[_RawCell], start: in
             header_rows = 1 + max(c.row for c in raw if c.header)
         elif len(rows) >= 2:
             for r in rows:
-                cells = by_row[r]
-                numeric = [c for c in cells if _is_numberish(rendered[(c.row, c.col)]) and not _YEAR.match(rendered[(c.row, c.col)])]
-                leading_empty = r > rows[0] and min(c.col for c in cells) > 0
+                row_raw = by_row[r]
+                numeric = [
+                    c
+                    for c in row_raw
+                    if _is_numberish(rendered[(c.row, c.col)])
+                    and not _YEAR.match(rendered[(c.row, c.col)])
+                ]
+                leading_empty = r > rows[0] and min(c.col for c in row_raw) > 0
                 if numeric or (r > rows[0] and not leading_empty) or r - rows[0] >= 3:
                     break
                 header_rows = r - rows[0] + 1
@@ -194,7 +209,12 @@ def _build(text: str, table_id: str, layout: str, raw: list[_RawCell], start: in
         row_cells = by_row[r]
         if not is_head:
             first_cell = row_cells[0]
-            if first_cell.col == 0 and not _is_numberish(rendered[(r, 0)]) or first_cell.col == 0 and _YEAR.match(rendered[(r, 0)]):
+            if (
+                first_cell.col == 0
+                and not _is_numberish(rendered[(r, 0)])
+                or first_cell.col == 0
+                and _YEAR.match(rendered[(r, 0)])
+            ):
                 label = rendered[(r, 0)]
         for c in row_cells:
             value = rendered[(c.row, c.col)]
@@ -225,16 +245,29 @@ def _build(text: str, table_id: str, layout: str, raw: list[_RawCell], start: in
                     cell.unit = num.unit or unit
                     cell.number = float(num.value)
                     cell.amount_krw = to_krw(num.value, cell.unit)
-                elif (amounts := list(find_amounts(value))) and len(amounts) == 1 and amounts[0].text == value:
+                elif (
+                    (amounts := list(find_amounts(value)))
+                    and len(amounts) == 1
+                    and amounts[0].text == value
+                ):
                     # a cell written with its own money unit: 1,145,180천원
                     cell.unit = amounts[0].unit
                     cell.amount_krw = amounts[0].krw
                     cell.number = float(amounts[0].krw / MONEY_UNITS[amounts[0].unit])
             cells.append(cell)
-    return Table(table_id=table_id, layout=layout, char_start=start, char_end=end, cells=cells, unit=table_unit)  # type: ignore[arg-type]
+    return Table(
+        table_id=table_id,
+        layout=layout,
+        char_start=start,
+        char_end=end,
+        cells=cells,
+        unit=table_unit,
+    )  # type: ignore[arg-type]
 
 
-def _drop_converter_echo(text: str, raw: list[_RawCell], html_spans: list[tuple[int, int]]) -> list[_RawCell]:
+def _drop_converter_echo(
+    text: str, raw: list[_RawCell], html_spans: list[tuple[int, int]]
+) -> list[_RawCell]:
     """A TSV cell holding a whole HTML table is represented by that table; the city's converter
     then repeats the same table's cells as plain TSV cells after it — drop that echo."""
     out: list[_RawCell] = []
@@ -243,7 +276,11 @@ def _drop_converter_echo(text: str, raw: list[_RawCell], html_spans: list[tuple[
     for c in raw:
         span = next(((s, e) for s, e in html_spans if s <= c.start < e), None)
         if span is not None:
-            echo = [t for t in (render_cell(text[x.start : x.end]) for x in _html_cells(text, *span)) if t]
+            echo = [
+                t
+                for t in (render_cell(text[x.start : x.end]) for x in _html_cells(text, *span))
+                if t
+            ]
             j = 0
             continue
         value = render_cell(text[c.start : c.end])
@@ -304,7 +341,12 @@ def find_tables(text: str, start: int = 0, end: int | None = None) -> list[Table
                 k = j
                 while k < len(lines) and not text[lines[k][0] : lines[k][1]].strip():
                     k += 1
-                if k > j and k < len(lines) and text[lines[k][0] : lines[k][1]].count("\t") == width and width >= 2:
+                if (
+                    k > j
+                    and k < len(lines)
+                    and text[lines[k][0] : lines[k][1]].count("\t") == width
+                    and width >= 2
+                ):
                     j = k
                     continue
                 break

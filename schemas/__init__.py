@@ -17,7 +17,10 @@ _ts = pa.timestamp("us", tz="UTC")
 
 def _schema(table: str, fields: list[tuple[str, pa.DataType, bool, str]]) -> pa.Schema:
     return pa.schema(
-        [pa.field(name, typ, nullable=nullable, metadata={"doc": doc}) for name, typ, nullable, doc in fields],
+        [
+            pa.field(name, typ, nullable=nullable, metadata={"doc": doc})
+            for name, typ, nullable, doc in fields
+        ],
         metadata={"table": table, "contract_version": CONTRACT_VERSION},
     )
 

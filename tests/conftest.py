@@ -30,7 +30,9 @@ SEED_003 = "003_1ed15b6162aba057.txt"
 SEED_004 = "004_c8d39679a80d3057.txt"
 SEEDS = [SEED_000, SEED_001, SEED_002, SEED_003, SEED_004]
 
-needs_shared = pytest.mark.skipif(not EXTERNAL.is_dir(), reason="../shared/corpus is not beside this checkout")
+needs_shared = pytest.mark.skipif(
+    not EXTERNAL.is_dir(), reason="../shared/corpus is not beside this checkout"
+)
 
 
 def seed_text(name: str) -> str:

@@ -43,7 +43,12 @@ def test_expressions(text, start, end, precision, recurrence):
     found = list(find_dates(text, 2020))
     assert len(found) == 1, found
     m = found[0]
-    assert (m.start_date, m.end_date, m.precision, m.recurrence) == (start, end, precision, recurrence)
+    assert (m.start_date, m.end_date, m.precision, m.recurrence) == (
+        start,
+        end,
+        precision,
+        recurrence,
+    )
     assert text[m.start : m.end] == m.text
 
 
@@ -53,7 +58,9 @@ def test_year_in_force_carries_forward():
     assert [m.start_date for m in found] == [D(2020, 2, 1), D(2020, 3, 1)]
 
 
-@pytest.mark.parametrize("text", ["1,145,180천원", "10.5%", "3대 분야 10대 과제", "02-2133-8665", "307/295명"])
+@pytest.mark.parametrize(
+    "text", ["1,145,180천원", "10.5%", "3대 분야 10대 과제", "02-2133-8665", "307/295명"]
+)
 def test_not_dates(text):
     assert list(find_dates(text, 2020)) == []
 
@@ -63,7 +70,12 @@ def test_day_not_glued_to_a_counter():
     assert m.text == "‘20.02." and m.precision == "month"
 
 
-@given(st.dates(min_value=D(2000, 1, 1), max_value=D(2099, 12, 31)), st.sampled_from(["{y}.{m}.{d}.", "{y}-{m:02d}-{d:02d}", "{y}. {m}. {d}.", "’{yy:02d}.{m}.{d}."]))
+@given(
+    st.dates(min_value=D(2000, 1, 1), max_value=D(2099, 12, 31)),
+    st.sampled_from(
+        ["{y}.{m}.{d}.", "{y}-{m:02d}-{d:02d}", "{y}. {m}. {d}.", "’{yy:02d}.{m}.{d}."]
+    ),
+)
 def test_full_dates_round_trip(d, fmt):
     text = fmt.format(y=d.year, yy=d.year % 100, m=d.month, d=d.day)
     assert parse_date(text) == d

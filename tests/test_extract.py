@@ -10,13 +10,23 @@ D = dt.date
 
 def test_004_budget_summary_by_category_and_year(seed_docs):
     doc = seed_docs[SEED_004]
-    table = {(b.category, b.fiscal_year): b.amount_krw for b in doc.budgets if b.table_id and b.category}
+    table = {
+        (b.category, b.fiscal_year): b.amount_krw for b in doc.budgets if b.table_id and b.category
+    }
     assert table[("사무관리비", 2016)] == 801_480_000
     assert table[("사무관리비", 2014)] == 180_345_000
     assert table[("국외업무여비", 2015)] == 87_500_000
     assert table[("민간위탁금", 2016)] == 119_000_000
     categories = {c for c, y in table if y == 2016}
-    assert {"사무관리비", "국외업무여비", "시책추진업무추진비", "전산개발비", "민간인국외여비", "외빈초청여비", "민간위탁금"} <= categories
+    assert {
+        "사무관리비",
+        "국외업무여비",
+        "시책추진업무추진비",
+        "전산개발비",
+        "민간인국외여비",
+        "외빈초청여비",
+        "민간위탁금",
+    } <= categories
     total_2016 = [b for b in doc.budgets if b.item == "계" and b.fiscal_year == 2016]
     assert [b.amount_krw for b in total_2016] == [1_145_180_000]
 
@@ -35,13 +45,22 @@ def test_004_calculation_basis(seed_docs, item, amount, basis, basis_amount):
     rows = [b for b in doc.budgets if b.item == item and b.amount_krw == amount]
     assert rows, item
     b = rows[0]
-    assert (b.basis, b.basis_amount_krw, b.basis_ok, b.category) == (basis, basis_amount, True, "사무관리비")
+    assert (b.basis, b.basis_amount_krw, b.basis_ok, b.category) == (
+        basis,
+        basis_amount,
+        True,
+        "사무관리비",
+    )
 
 
 def test_004_program_is_a_project_with_total(seed_docs):
     doc = seed_docs[SEED_004]
     p = doc.projects[0]
-    assert (p.name, p.total_budget_krw, p.department) == ("우수정책 해외진출을 위한 정책교류 활성화", 1_145_180_000, "해외도시협력담당관")
+    assert (p.name, p.total_budget_krw, p.department) == (
+        "우수정책 해외진출을 위한 정책교류 활성화",
+        1_145_180_000,
+        "해외도시협력담당관",
+    )
     assert all(b.project_id == p.project_id for b in doc.budgets)
 
 
@@ -50,8 +69,15 @@ def test_004_schedule_table_lines(seed_docs):
     rows = [r for r in doc.schedules if r.when_text.startswith("2016")]
     assert len(rows) == 21
     first = rows[0]
-    assert (first.task, first.start_date, first.end_date, first.precision) == ("민관협력포럼개최", D(2016, 3, 1), D(2016, 3, 31), "month")
-    assert ("분야별 정책패키지 제작", D(2016, 4, 1), D(2016, 12, 31)) in [(r.task, r.start_date, r.end_date) for r in rows]
+    assert (first.task, first.start_date, first.end_date, first.precision) == (
+        "민관협력포럼개최",
+        D(2016, 3, 1),
+        D(2016, 3, 31),
+        "month",
+    )
+    assert ("분야별 정책패키지 제작", D(2016, 4, 1), D(2016, 12, 31)) in [
+        (r.task, r.start_date, r.end_date) for r in rows
+    ]
 
 
 def test_000_required_budget(seed_docs):
@@ -73,7 +99,12 @@ def test_000_schedule(seed_docs):
         ("서울-평양 도시협력 구상 발표", D(2016, 11, 10), D(2016, 11, 10)),
     ]:
         assert expected in got
-    assert any(r.start_date == D(2020, 2, 1) and r.end_date == D(2020, 4, 30) and r.task.startswith("분과위원회 개최") for r in doc.schedules)
+    assert any(
+        r.start_date == D(2020, 2, 1)
+        and r.end_date == D(2020, 4, 30)
+        and r.task.startswith("분과위원회 개최")
+        for r in doc.schedules
+    )
 
 
 def test_000_ten_tasks_are_projects(seed_docs):

@@ -7,34 +7,68 @@ from conftest import SEED_000, SEED_001, SEED_002, SEED_003, SEED_004
 
 EXPECTED = {
     SEED_000: dict(
-        doc_id="D0000039377168", doc_kind="approval", doc_number="남북협력담당관-1726",
-        approved_on=dt.date(2020, 2, 19), produced_on=dt.date(2020, 2, 19), disclosure="부분공개(5)",
-        retention="영구", policy_number=None, organization="서울시", department="남북협력추진단 남북협력담당관",
-        author="박정주", author_phone="02-2133-8665",
+        doc_id="D0000039377168",
+        doc_kind="approval",
+        doc_number="남북협력담당관-1726",
+        approved_on=dt.date(2020, 2, 19),
+        produced_on=dt.date(2020, 2, 19),
+        disclosure="부분공개(5)",
+        retention="영구",
+        policy_number=None,
+        organization="서울시",
+        department="남북협력추진단 남북협력담당관",
+        author="박정주",
+        author_phone="02-2133-8665",
         classification=["행정", "남북교류", "남북교류협력", "남북교류협력사업추진", "남북교류협력"],
         title="'서울-평양 도시교류 협력사업' 2020년도 혁신방안 및 실행력 강화계획",
     ),
     SEED_002: dict(
-        doc_id="D0000029116565", doc_kind="approval", doc_number="민관협력담당관-3316",
-        approved_on=dt.date(2017, 2, 22), produced_on=dt.date(2017, 2, 22), disclosure="대시민공개",
-        retention="3년", policy_number="정무부시장 방침 제6호", organization="서울시",
-        department="서울혁신기획관 민관협력담당관", author="곽금영", author_phone="02-2133-6554",
+        doc_id="D0000029116565",
+        doc_kind="approval",
+        doc_number="민관협력담당관-3316",
+        approved_on=dt.date(2017, 2, 22),
+        produced_on=dt.date(2017, 2, 22),
+        disclosure="대시민공개",
+        retention="3년",
+        policy_number="정무부시장 방침 제6호",
+        organization="서울시",
+        department="서울혁신기획관 민관협력담당관",
+        author="곽금영",
+        author_phone="02-2133-6554",
         classification=["행정", "일반행정지원", "과공통일반사무", "일반관리(서무)", "일반업무관리"],
         title="2017년 협치서울 추진계획",
     ),
-    SEED_001: dict(doc_id="001_07565497701b7de4", doc_kind="work_report", department="기획조정실",
-                   title="주요 업무 보고 (기획조정실, 2020. 9.)", doc_number=None, classification=None),
-    SEED_003: dict(doc_id="003_1ed15b6162aba057", doc_kind="work_report", department="시장비서실",
-                   title="주요업무 보고 (시장비서실, 2018. 7.)"),
-    SEED_004: dict(doc_id="004_c8d39679a80d3057", doc_kind="budget_program", department="해외도시협력담당관",
-                   title="우수정책 해외진출을 위한 정책교류 활성화", approved_on=None),
+    SEED_001: dict(
+        doc_id="001_07565497701b7de4",
+        doc_kind="work_report",
+        department="기획조정실",
+        title="주요 업무 보고 (기획조정실, 2020. 9.)",
+        doc_number=None,
+        classification=None,
+    ),
+    SEED_003: dict(
+        doc_id="003_1ed15b6162aba057",
+        doc_kind="work_report",
+        department="시장비서실",
+        title="주요업무 보고 (시장비서실, 2018. 7.)",
+    ),
+    SEED_004: dict(
+        doc_id="004_c8d39679a80d3057",
+        doc_kind="budget_program",
+        department="해외도시협력담당관",
+        title="우수정책 해외진출을 위한 정책교류 활성화",
+        approved_on=None,
+    ),
 }
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))
 def test_seed_metadata(seed_docs, name):
     doc = seed_docs[name]
-    got = {"doc_id": doc.doc_id, **{k: getattr(doc.meta, k) for k in EXPECTED[name] if k != "doc_id"}}
+    got = {
+        "doc_id": doc.doc_id,
+        **{k: getattr(doc.meta, k) for k in EXPECTED[name] if k != "doc_id"},
+    }
     assert got == EXPECTED[name]
 
 

@@ -36,7 +36,9 @@ def test_flow_writes_the_seeds_readable_by_duckdb(flow_output):
         f"from read_parquet('{out}/documents/**/*.parquet', hive_partitioning=true) where source_path like '000_%'"
     ).fetchall()
     assert rows == [("D0000039377168", "남북협력담당관-1726", "2020-02-19", "영구", "행정")]
-    assert duckdb.sql(f"select count(*) from read_parquet('{out}/documents/**/*.parquet')").fetchall() == [(5,)]
+    assert duckdb.sql(
+        f"select count(*) from read_parquet('{out}/documents/**/*.parquet')"
+    ).fetchall() == [(5,)]
     for table in SCHEMAS:  # pyarrow's dataset API reads every table too, with no project code
         ds.dataset(out / table, partitioning="hive").to_table()
 
@@ -44,19 +46,27 @@ def test_flow_writes_the_seeds_readable_by_duckdb(flow_output):
 def test_every_row_of_every_table_points_at_its_source(flow_output):
     out, _ = flow_output
     con = duckdb.connect()
-    texts = dict(con.sql(f"select doc_id, text from read_parquet('{out}/documents/**/*.parquet')").fetchall())
+    texts = dict(
+        con.sql(f"select doc_id, text from read_parquet('{out}/documents/**/*.parquet')").fetchall()
+    )
     checks = {
         "budgets": "amount_text",
         "schedules": "when_text",
         "projects": "name",
     }
     for table, col in checks.items():
-        for doc_id, s, e, value in con.sql(f"select doc_id, char_start, char_end, {col} from read_parquet('{out}/{table}/**/*.parquet')").fetchall():
+        for doc_id, s, e, value in con.sql(
+            f"select doc_id, char_start, char_end, {col} from read_parquet('{out}/{table}/**/*.parquet')"
+        ).fetchall():
             assert texts[doc_id][s:e] == value
-    for doc_id, s, e, value in con.sql(f"select doc_id, char_start, char_end, text from read_parquet('{out}/tables/**/*.parquet')").fetchall():
+    for doc_id, s, e, value in con.sql(
+        f"select doc_id, char_start, char_end, text from read_parquet('{out}/tables/**/*.parquet')"
+    ).fetchall():
         assert render_cell(texts[doc_id][s:e]) == value
-    for doc_id, s, e, marker in con.sql(f"select doc_id, char_start, char_end, marker from read_parquet('{out}/sections/**/*.parquet')").fetchall():
-        assert 0 <= s < e <= len(texts[doc_id]) and marker in texts[doc_id][s : e][: len(marker) + 8]
+    for doc_id, s, e, marker in con.sql(
+        f"select doc_id, char_start, char_end, marker from read_parquet('{out}/sections/**/*.parquet')"
+    ).fetchall():
+        assert 0 <= s < e <= len(texts[doc_id]) and marker in texts[doc_id][s:e][: len(marker) + 8]
 
 
 def test_rerun_gives_identical_rows_and_skips_unchanged(tmp_path, raw_copy):
@@ -72,7 +82,9 @@ def test_rerun_gives_identical_rows_and_skips_unchanged(tmp_path, raw_copy):
     assert {t: table_rows(out, t, drop=("processed_at",)) for t in PER_DOCUMENT_TABLES} == {
         t: table_rows(out, t, drop=("processed_at",)) for t in PER_DOCUMENT_TABLES
     }
-    runs = duckdb.sql(f"select run_id, docs_processed, docs_unchanged from read_parquet('{out}/runs/**/*.parquet') order by started_at").fetchall()
+    runs = duckdb.sql(
+        f"select run_id, docs_processed, docs_unchanged from read_parquet('{out}/runs/**/*.parquet') order by started_at"
+    ).fetchall()
     assert [r[0] for r in runs] == [first.run_id, second.run_id, forced.run_id]
     assert [r[1:] for r in runs] == [(5, 0), (0, 5), (5, 0)]
 
@@ -81,15 +93,26 @@ def test_changed_added_removed_documents(tmp_path, raw_copy):
     out = tmp_path / "out"
     ingest(raw_copy, out)
     p = raw_copy / SEED_003
-    p.write_text(p.read_text(encoding="utf-8").replace("시장비서실", "시장 비서실", 1), encoding="utf-8")
-    (raw_copy / "new.txt").write_text("주요업무 보고\n\n2021. 1.\n\n테스트과\n\nⅠ. 일반 현황\n\n○ 예산 : 1,000천원\n", encoding="utf-8")
+    p.write_text(
+        p.read_text(encoding="utf-8").replace("시장비서실", "시장 비서실", 1), encoding="utf-8"
+    )
+    (raw_copy / "new.txt").write_text(
+        "주요업무 보고\n\n2021. 1.\n\n테스트과\n\nⅠ. 일반 현황\n\n○ 예산 : 1,000천원\n",
+        encoding="utf-8",
+    )
     (raw_copy / SEED_000).unlink()
     s = ingest(raw_copy, out)
-    assert (s.docs_processed, s.docs_unchanged, list(s.removed.values())) == (2, 3, ["D0000039377168"])
+    assert (s.docs_processed, s.docs_unchanged, list(s.removed.values())) == (
+        2,
+        3,
+        ["D0000039377168"],
+    )
     incremental = {t: table_rows(out, t, drop=("processed_at",)) for t in PER_DOCUMENT_TABLES}
     fresh = tmp_path / "fresh"
     ingest(raw_copy, fresh)
-    assert incremental == {t: table_rows(fresh, t, drop=("processed_at",)) for t in PER_DOCUMENT_TABLES}
+    assert incremental == {
+        t: table_rows(fresh, t, drop=("processed_at",)) for t in PER_DOCUMENT_TABLES
+    }
 
 
 def test_bad_documents_become_error_rows(tmp_path):
@@ -98,18 +121,29 @@ def test_bad_documents_become_error_rows(tmp_path):
     shutil.copy(RAW / SEED_003, raw / SEED_003)
     (raw / "empty.txt").write_bytes(b"")
     (raw / "binary.txt").write_bytes(os.urandom(2048) + b"\x00")
-    (raw / "cp949 사본.txt").write_bytes((RAW / SEED_003).read_text(encoding="utf-8").encode("cp949"))
+    (raw / "cp949 사본.txt").write_bytes(
+        (RAW / SEED_003).read_text(encoding="utf-8").encode("cp949")
+    )
     (raw / "scan.hwp").write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 100)
     out = tmp_path / "out"
     s = ingest(raw, out)
-    errors = {r[0]: r[1:] for r in duckdb.sql(f"select source_path, stage, error_type, message from read_parquet('{out}/errors/**/*.parquet')").fetchall()}
+    errors = {
+        r[0]: r[1:]
+        for r in duckdb.sql(
+            f"select source_path, stage, error_type, message from read_parquet('{out}/errors/**/*.parquet')"
+        ).fetchall()
+    }
     assert set(errors) == {"empty.txt", "binary.txt", "scan.hwp"}
     assert errors["empty.txt"][1:] == ("EmptyDocumentError", "the file is empty")
     assert "not a text document" in errors["binary.txt"][2]
     assert "'.hwp' are not read" in errors["scan.hwp"][2]
     assert (s.docs_processed, s.docs_failed, s.status) == (2, 3, "partial_success")
     # the CP949 copy gives the same rows as the UTF-8 original (it has no 관리번호, so its own id)
-    docs = dict(duckdb.sql(f"select source_path, doc_id from read_parquet('{out}/documents/**/*.parquet')").fetchall())
+    docs = dict(
+        duckdb.sql(
+            f"select source_path, doc_id from read_parquet('{out}/documents/**/*.parquet')"
+        ).fetchall()
+    )
     assert set(docs) == {SEED_003, "cp949 사본.txt"}
     for table in ("sections", "budgets", "tables"):
         a = table_rows_for(out, table, docs[SEED_003])
@@ -127,7 +161,9 @@ def test_same_document_twice_is_reported_not_duplicated(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
     shutil.copy(RAW / SEED_000, raw / "a.txt")
-    (raw / "b.txt").write_bytes((RAW / SEED_000).read_text(encoding="utf-8").encode("cp949", errors="replace"))
+    (raw / "b.txt").write_bytes(
+        (RAW / SEED_000).read_text(encoding="utf-8").encode("cp949", errors="replace")
+    )
     s = ingest(raw, tmp_path / "out")
     assert s.docs_processed == 1 and [e.error_type for e in s.errors] == ["DuplicateDocumentError"]
     assert "already taken by a.txt" in s.errors[0].message
@@ -149,27 +185,51 @@ def test_a_killed_run_leaves_the_previous_output(tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert {t: table_rows(out, t) for t in SCHEMAS} == before
-    assert any(p.name.endswith(".tmp") for p in (out / ".snapshots").iterdir())  # the dead run's staging
+    assert any(
+        p.name.endswith(".tmp") for p in (out / ".snapshots").iterdir()
+    )  # the dead run's staging
     s = ingest(RAW, out)  # the next run cleans up and succeeds
-    assert s.docs_unchanged == 5 and not any(p.name.endswith(".tmp") for p in (out / ".snapshots").iterdir())
+    assert s.docs_unchanged == 5 and not any(
+        p.name.endswith(".tmp") for p in (out / ".snapshots").iterdir()
+    )
 
 
 def test_a_second_writer_is_refused_with_a_clear_message(tmp_path):
     store = OutputStore(tmp_path / "out")
-    with store.lock(), pytest.raises(OutputLockedError, match="being written by another gyeoljae run"):
+    with (
+        store.lock(),
+        pytest.raises(OutputLockedError, match="being written by another gyeoljae run"),
+    ):
         ingest(RAW, tmp_path / "out")
 
 
 def test_cli_ingest_prints_a_summary_and_no_errors(tmp_path):
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")}
     gyeoljae = Path(sys.executable).parent / "gyeoljae"
-    proc = subprocess.run([str(gyeoljae), "ingest", str(RAW), "--out", str(tmp_path / "out")], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+    proc = subprocess.run(
+        [str(gyeoljae), "ingest", str(RAW), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "documents seen" in proc.stdout and "budgets" in proc.stdout
     both = proc.stdout + proc.stderr
     assert "Traceback" not in both and "ERROR" not in both
-    show = subprocess.run([str(gyeoljae), "show", "D0000039377168", "--out", str(tmp_path / "out"), "--outline"], capture_output=True, text=True, env=env, timeout=120)
-    assert show.returncode == 0 and "남북협력담당관-1726" in show.stdout and "10,000,000" in show.stdout
+    show = subprocess.run(
+        [str(gyeoljae), "show", "D0000039377168", "--out", str(tmp_path / "out"), "--outline"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert (
+        show.returncode == 0
+        and "남북협력담당관-1726" in show.stdout
+        and "10,000,000" in show.stdout
+    )
 
 
 def test_cli_exit_code_is_non_zero_when_a_document_failed(tmp_path):
@@ -179,5 +239,11 @@ def test_cli_exit_code_is_non_zero_when_a_document_failed(tmp_path):
     (raw / "empty.txt").write_bytes(b"")
     gyeoljae = Path(sys.executable).parent / "gyeoljae"
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")}
-    proc = subprocess.run([str(gyeoljae), "ingest", str(raw), "--out", str(tmp_path / "out")], capture_output=True, text=True, env=env, timeout=300)
+    proc = subprocess.run(
+        [str(gyeoljae), "ingest", str(raw), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert proc.returncode == 1 and "empty.txt" in proc.stdout

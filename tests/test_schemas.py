@@ -12,8 +12,14 @@ from conftest import CONTRACT
 from schemas import SCHEMAS
 
 _TYPES = {
-    "string": pa.string(), "date32": pa.date32(), "int16": pa.int16(), "int32": pa.int32(), "int64": pa.int64(),
-    "float64": pa.float64(), "bool": pa.bool_(), "list<string>": pa.list_(pa.string()),
+    "string": pa.string(),
+    "date32": pa.date32(),
+    "int16": pa.int16(),
+    "int32": pa.int32(),
+    "int64": pa.int64(),
+    "float64": pa.float64(),
+    "bool": pa.bool_(),
+    "list<string>": pa.list_(pa.string()),
     "timestamp[us, UTC]": pa.timestamp("us", tz="UTC"),
 }
 
@@ -32,14 +38,18 @@ def contract_columns() -> dict[str, dict[str, str | None]]:
             for col in row.group(1).split(","):
                 cols[col.strip()] = typ
         if not cols:
-            names_line = re.sub(r"\([^)]*\)", "", body.split("\n", 1)[1])  # drop '(`nightly`, …)' value lists
+            names_line = re.sub(
+                r"\([^)]*\)", "", body.split("\n", 1)[1]
+            )  # drop '(`nightly`, …)' value lists
             for col in re.findall(r"`(\w+)`", names_line):
                 cols.setdefault(col, None)
         tables[name] = cols
     return tables
 
 
-@pytest.mark.skipif(not CONTRACT.exists(), reason="../shared/spec/OUTPUT_SCHEMA.md is not beside this checkout")
+@pytest.mark.skipif(
+    not CONTRACT.exists(), reason="../shared/spec/OUTPUT_SCHEMA.md is not beside this checkout"
+)
 def test_schemas_match_the_contract():
     contract = contract_columns()
     assert set(contract) == set(SCHEMAS)
@@ -48,7 +58,9 @@ def test_schemas_match_the_contract():
         for col, typ in cols.items():
             assert col in schema.names, f"{table}.{col} missing"
             if typ is not None:
-                assert schema.field(col).type == _TYPES[typ], f"{table}.{col}: {schema.field(col).type} != {typ}"
+                assert schema.field(col).type == _TYPES[typ], (
+                    f"{table}.{col}: {schema.field(col).type} != {typ}"
+                )
 
 
 def test_written_parquet_has_exactly_the_schema(flow_output):

@@ -15,19 +15,31 @@ def children(doc, title):
 
 def test_000_flattened_outline(seed_docs):
     doc = seed_docs[SEED_000]
-    assert [t for _, t in top(doc)] == ["추진배경", "추진경과", "추진방향", "위원회 구성(안)", "위원회 운영계획", "추진일정", "행정사항"]
+    assert [t for _, t in top(doc)] == [
+        "추진 배경",
+        "추진 경과",
+        "추진 방향",
+        "위원회 구성(안)",
+        "위원회 운영계획",
+        "추진 일정",
+        "행정 사항",
+    ]
     assert [m for m, _ in top(doc)] == ["Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ", "Ⅵ", "Ⅶ"]
-    assert children(doc, "추진배경") == [
+    assert children(doc, "추진 배경") == [
         ("??", "기존 3대 분야 10대 과제에 대한 자료 현행화 필요"),
         ("??", "실행에 대비한 상세 추진전략 및 로드맵 작성 필요"),
         ("??", "3대분야 10대과제 계획의 실효적 수립과 효과적 실현방안 마련 필요"),
     ]
-    assert [m for m, _ in children(doc, "기존 3대 분야 10대 과제에 대한 자료 현행화 필요")] == ["○", "○", "○"]
+    assert [m for m, _ in children(doc, "기존 3대 분야 10대 과제에 대한 자료 현행화 필요")] == [
+        "○",
+        "○",
+        "○",
+    ]
 
 
 def test_000_letter_spaced_heading_keeps_source(seed_docs):
     doc = seed_docs[SEED_000]
-    s = next(s for s in doc.sections if s.title == "추진배경")
+    s = next(s for s in doc.sections if s.title == "추진 배경")
     assert doc.text[s.char_start : s.char_start + 9] == "Ⅰ 추 진 배 경"
 
 
@@ -51,15 +63,29 @@ def test_002_toc_is_not_outline(seed_docs):
 def test_003_outline(seed_docs):
     doc = seed_docs[SEED_003]
     assert [t for _, t in top(doc)] == ["일반 현황", "주요 업무"]
-    assert [t for _, t in children(doc, "일반 현황")] == ["주요 기능", "인력 현황('18.7.10 기준)", "예산 집행현황('18.6.30 기준, 단위 : 천원)"]
+    assert [t for _, t in children(doc, "일반 현황")] == [
+        "주요 기능",
+        "인력 현황('18.7.10 기준)",
+        "예산 집행현황('18.6.30 기준, 단위 : 천원)",
+    ]
     plan = next(s for s in doc.sections if s.title == "추진 내용 및 계획")
     assert [s.marker for s in doc.sections if s.parent_id == plan.section_id][:3] == ["①", "②", "③"]
 
 
 def test_004_numbered_parts(seed_docs):
     doc = seed_docs[SEED_004]
-    assert top(doc) == [("1", "기본 현황"), ("2", "예산 설명"), ("3", "사업 설명"), ("4", "사업 효과"), ("5", "최근 3년 결산 현황")]
-    assert children(doc, "기본 현황") == [("□", "사업개요"), ("□", "사업 성격 및 사전절차 대상 여부"), ("□", "사업 담당자")]
+    assert top(doc) == [
+        ("1", "기본 현황"),
+        ("2", "예산 설명"),
+        ("3", "사업 설명"),
+        ("4", "사업 효과"),
+        ("5", "최근 3년 결산 현황"),
+    ]
+    assert children(doc, "기본 현황") == [
+        ("□", "사업개요"),
+        ("□", "사업 성격 및 사전절차 대상 여부"),
+        ("□", "사업 담당자"),
+    ]
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -71,7 +97,9 @@ def test_every_section_span_is_its_source(seed_docs, seed):
         src = doc.text[s.char_start : s.char_end]
         # a section's span starts at its line (markdown '#', a '- ' list prefix) and holds its marker
         assert s.marker in src[: len(s.marker) + 8] or s.marker == ""
-        assert s.title.replace(" ", "").replace("*", "")[:4] in src.replace(" ", "").replace("*", "")
+        assert s.title.replace(" ", "").replace("*", "")[:4] in src.replace(" ", "").replace(
+            "*", ""
+        )
         assert s.parent_id is None or s.parent_id in ids
         parent = next((p for p in doc.sections if p.section_id == s.parent_id), None)
         if parent is not None:
@@ -83,7 +111,10 @@ def test_every_section_span_is_its_source(seed_docs, seed):
 def test_external_text_documents_segment(tmp_path):
     from pipeline.process import process_path
 
-    files = sorted((EXTERNAL / "seoul_mayor_promise_report").glob("*.txt"))[:4] + sorted((EXTERNAL / "seoul_openfinance_budget").glob("*.txt"))[:4]
+    files = (
+        sorted((EXTERNAL / "seoul_mayor_promise_report").glob("*.txt"))[:4]
+        + sorted((EXTERNAL / "seoul_openfinance_budget").glob("*.txt"))[:4]
+    )
     assert files
     for f in files:
         doc = process_path(f, f.parent)

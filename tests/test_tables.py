@@ -9,8 +9,10 @@ from pipeline.tables import find_tables, render_cell
 def cell(doc, text, row_label=None, header_last=None):
     for t in doc.tables:
         for c in t.cells:
-            if c.text == text and (row_label is None or c.row_label == row_label) and (
-                header_last is None or (c.header_path and c.header_path[-1] == header_last)
+            if (
+                c.text == text
+                and (row_label is None or c.row_label == row_label)
+                and (header_last is None or (c.header_path and c.header_path[-1] == header_last))
             ):
                 return c
     raise AssertionError(f"no cell {text!r} / {row_label!r} / {header_last!r}")
@@ -32,11 +34,35 @@ CELLS = [
     (SEED_004, "26", "사무관리비", "(B-A)*100/A", ["(B-A)*100/A"], "%", None),
     (SEED_004, "358,103", "2014", "집행액", ["집행액"], "천원", 358_103_000),
     (SEED_004, "= 10,000천원", "사무관리비", None, None, None, None),
-    (SEED_001, "2,912,334 (76)", "합계", "2020년(사업수)", ["2020년(사업수)"], "백만원", 2_912_334_000_000),
+    (
+        SEED_001,
+        "2,912,334 (76)",
+        "합계",
+        "2020년(사업수)",
+        ["2020년(사업수)"],
+        "백만원",
+        2_912_334_000_000,
+    ),
     (SEED_001, "-742,452", "합계", "증감", ["증감"], "백만원", -742_452_000_000),
-    (SEED_001, "984,549 (58)", "일반회계", "2020년(사업수)", ["2020년(사업수)"], "백만원", 984_549_000_000),
+    (
+        SEED_001,
+        "984,549 (58)",
+        "일반회계",
+        "2020년(사업수)",
+        ["2020년(사업수)"],
+        "백만원",
+        984_549_000_000,
+    ),
     (SEED_001, "-262,857", "일반회계", "증감", ["증감"], "백만원", -262_857_000_000),
-    (SEED_001, "87,315 (11)", "조직담당관", "2019년 최종(사업수)", ["2019년 최종(사업수)"], "백만원", 87_315_000_000),
+    (
+        SEED_001,
+        "87,315 (11)",
+        "조직담당관",
+        "2019년 최종(사업수)",
+        ["2019년 최종(사업수)"],
+        "백만원",
+        87_315_000_000,
+    ),
     (SEED_001, "307/295 (178)", "계", "합 계", ["합 계"], None, None),
     (SEED_001, "257 / 249", "계", "일반직", ["일반직"], None, None),
 ]
@@ -56,7 +82,9 @@ def test_noise_is_removed_not_zeroed(seed_docs):
     doc = seed_docs[SEED_004]
     cells = [c for t in doc.tables for c in t.cells]
     assert not any("(x-)" in c.text for c in cells)
-    empty_2014 = [c for c in cells if c.row_label == "전산개발비" and c.header_path == ["2014년 예산액"]]
+    empty_2014 = [
+        c for c in cells if c.row_label == "전산개발비" and c.header_path == ["2014년 예산액"]
+    ]
     assert empty_2014 == []  # '(x-)' alone is an empty cell, never a 0
 
 

@@ -70,7 +70,9 @@ def read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError as exc:
-        raise TransientError(f"the file disappeared before it could be read ({exc.strerror})") from None
+        raise TransientError(
+            f"the file disappeared before it could be read ({exc.strerror})"
+        ) from None
     except OSError as exc:
         raise TransientError(f"the file could not be read: {exc.strerror or exc}") from None
 
@@ -91,7 +93,9 @@ def read_document_text(source: SourceFile, data: bytes, max_bytes: int = MAX_DOC
     option = FORMATS.get(source.format)
     if option is None:
         known = ", ".join(sorted({f".{k}" for k in FORMATS}))
-        raise UnsupportedFormatError(f"files of type '.{source.format}' are not read by gyeoljae (it reads {known})")
+        raise UnsupportedFormatError(
+            f"files of type '.{source.format}' are not read by gyeoljae (it reads {known})"
+        )
     if len(data) > max_bytes:
         raise DocumentTooLargeError(
             f"the file is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit for one document"

@@ -13,7 +13,9 @@ import re
 from pipeline.errors import EmptyDocumentError
 from pipeline.ingest.text import decode_text
 
-_DROP = re.compile(r"<(script|style|head|noscript|template)\b.*?</\1\s*>|<!--.*?-->|<!DOCTYPE[^>]*>", re.S | re.I)
+_DROP = re.compile(
+    r"<(script|style|head|noscript|template)\b.*?</\1\s*>|<!--.*?-->|<!DOCTYPE[^>]*>", re.S | re.I
+)
 _TABLE = re.compile(r"<table\b.*?</table\s*>", re.S | re.I)
 _BLOCK = re.compile(
     r"</?(?:p|div|br|h[1-6]|li|ul|ol|tr|section|article|header|footer|blockquote|pre|hr|dl|dt|dd|body|html)\b[^>]*>",

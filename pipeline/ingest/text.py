@@ -50,14 +50,18 @@ def decode_text(data: bytes) -> tuple[str, str]:
     """
     if not data.strip():
         raise EmptyDocumentError(
-            "the file is empty" if not data else f"the file holds only whitespace ({len(data)} bytes)"
+            "the file is empty"
+            if not data
+            else f"the file holds only whitespace ({len(data)} bytes)"
         )
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
                 return _finish(data.decode(encoding), encoding)
             except UnicodeDecodeError as exc:
-                raise EncodingError(f"the file starts with a {encoding} byte-order mark but is not valid {encoding}: {exc.reason} at byte {exc.start}") from None
+                raise EncodingError(
+                    f"the file starts with a {encoding} byte-order mark but is not valid {encoding}: {exc.reason} at byte {exc.start}"
+                ) from None
     reason = _looks_binary(data)
     if reason:
         raise BinaryDocumentError(f"this is not a text document: {reason}")

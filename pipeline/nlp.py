@@ -1,0 +1,33 @@
+"""Korean morphological analysis (kiwipiepy), loaded once per worker process.
+
+``Kiwi()`` costs about a second and ~260 MB, so it is created lazily on first use and shared;
+its model comes from the ``kiwipiepy_model`` package (no download at run time). Calls are
+serialised with a lock, since Prefect may run tasks in threads.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cache
+
+from kiwipiepy import Kiwi
+
+_lock = threading.Lock()
+
+
+@cache
+def kiwi() -> Kiwi:
+    return Kiwi()
+
+
+def restore_spacing(text: str) -> str:
+    """Word spacing for text written without it: ``추진배경`` → ``추진 배경``."""
+    with _lock:
+        return str(kiwi().space(text))
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of ``text`` as Kiwi splits it (verb endings, ``?``, ``.``)."""
+    with _lock:
+        sents = kiwi().split_into_sents(text)
+    return sents[0].text if sents else text
