@@ -247,3 +247,32 @@ def test_cli_exit_code_is_non_zero_when_a_document_failed(tmp_path):
         timeout=300,
     )
     assert proc.returncode == 1 and "empty.txt" in proc.stdout
+
+
+def _can_unshare_net() -> bool:
+    if not shutil.which("unshare") or not shutil.which("ip"):
+        return False
+    return subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(
+    not _can_unshare_net(), reason="needs unshare -n (network namespaces) to cut the network"
+)
+def test_ingest_needs_no_network(tmp_path):
+    """The whole CLI run inside a network namespace that has only loopback (Prefect's temporary
+    server listens there): no model download, no telemetry, nothing leaves the machine."""
+    gyeoljae = Path(sys.executable).parent / "gyeoljae"
+    script = f"ip link set lo up && {gyeoljae} ingest {RAW} --out {tmp_path / 'out'}"
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")}
+    proc = subprocess.run(
+        ["unshare", "-n", "bash", "-c", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert duckdb.sql(
+        f"select count(*) from read_parquet('{tmp_path}/out/documents/**/*.parquet')"
+    ).fetchall() == [(5,)]
