@@ -7,12 +7,15 @@ of documents each) so Prefect's per-task overhead stays small next to the work.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
+from prefect.futures import PrefectFuture
 from prefect.states import Completed
+from prefect.task_runners import ThreadPoolTaskRunner
 
 import flows  # noqa: F401  (Prefect defaults before prefect is imported)
 from pipeline.model import Document, ErrorRecord, RunSummary
@@ -43,6 +46,18 @@ def process_batch_task(
     return process_batch(paths, root, sha256s)
 
 
+# One worker thread analyses while the flow's thread writes Parquet (pyarrow releases the GIL);
+# more analysis threads only contend for the GIL (measured with scripts/bench.py).
+IN_FLIGHT = 3
+
+
+def _consume(fut: PrefectFuture[list[Document | ErrorRecord]], run: RunWriter) -> None:
+    results = fut.result()
+    run.add(results)
+    if _progress is not None:
+        _progress(len(results))
+
+
 def summary_markdown(s: RunSummary) -> str:
     lines = [
         f"# gyeoljae run `{s.run_id}` — {s.status}",
@@ -65,7 +80,7 @@ def summary_markdown(s: RunSummary) -> str:
     return "\n".join(lines)
 
 
-@flow(name="gyeoljae-ingest", log_prints=True)
+@flow(name="gyeoljae-ingest", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=1))
 def ingest_flow(
     raw_dir: str = "data/raw",
     out_dir: str = "data/processed",
@@ -88,15 +103,18 @@ def ingest_flow(
             len(plan.removed),
         )
         run = RunWriter(store, plan, mode=mode, keep_removed=keep_removed)
-        futures = [
-            process_batch_task.submit([f.path for f in batch], plan.root, [f.sha256 for f in batch])
-            for batch in plan.batches(batch_size)
-        ]
-        for fut in futures:
-            results = fut.result()
-            run.add(results)
-            if _progress is not None:
-                _progress(len(results))
+        # a bounded window of batches in flight: memory stays flat however large the input
+        pending: deque[PrefectFuture[list[Document | ErrorRecord]]] = deque()
+        for batch in plan.batches(batch_size):
+            pending.append(
+                process_batch_task.submit(
+                    [f.path for f in batch], plan.root, [f.sha256 for f in batch]
+                )
+            )
+            if len(pending) >= IN_FLIGHT:
+                _consume(pending.popleft(), run)
+        while pending:
+            _consume(pending.popleft(), run)
         summary = run.commit()
     for e in summary.errors:
         logger.warning("%s failed at %s: %s", e.source_path, e.stage, e.message)

@@ -8,7 +8,7 @@ serialised with a lock, since Prefect may run tasks in threads.
 from __future__ import annotations
 
 import threading
-from functools import cache
+from functools import cache, lru_cache
 
 from kiwipiepy import Kiwi
 
@@ -20,8 +20,12 @@ def kiwi() -> Kiwi:
     return Kiwi()
 
 
+@lru_cache(maxsize=8192)
 def restore_spacing(text: str) -> str:
-    """Word spacing for text written without it: ``추진배경`` → ``추진 배경``."""
+    """Word spacing for text written without it: ``추진배경`` → ``추진 배경``.
+
+    Kiwi's ``space`` costs ~60 ms a call; letter-spaced headings are a small, repeating
+    vocabulary (추진 배경, 행정 사항 …), so results are cached."""
     with _lock:
         return str(kiwi().space(text))
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,11 +40,25 @@ PIPELINE_VERSION = f"{__version__}+{_code_fingerprint()}"
 _SAFE_ID = re.compile(r"[^\w.\-가-힣]+")
 
 
+# Seconds spent per stage in this process (read by the benchmark; cheap enough to keep on).
+STAGE_SECONDS: dict[str, float] = defaultdict(float)
+
+
+@contextmanager
+def stage_timer(name: str) -> Iterator[None]:
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        STAGE_SECONDS[name] += time.perf_counter() - t0
+
+
 @contextmanager
 def stage(name: str, source_path: str) -> Iterator[None]:
     """Run a block as the named stage: any exception leaves as ``StageFailed(stage=name)``."""
     try:
-        yield
+        with stage_timer(name):
+            yield
     except StageFailed:
         raise
     except Exception as exc:  # noqa: BLE001 — every failure is recorded, with its stage

@@ -18,14 +18,14 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from pipeline.errors import DuplicateDocumentError, TransientError, describe
 from pipeline.ingest import iter_source_paths, read_bytes
 from pipeline.model import Document, ErrorRecord, RunSummary
-from pipeline.process import PIPELINE_VERSION, process_batch
+from pipeline.process import PIPELINE_VERSION, process_batch, stage_timer
 from pipeline.rows import document_rows, error_row, run_row
 from pipeline.store import OutputStore, SnapshotWriter
 from schemas import PER_DOCUMENT_TABLES
@@ -141,9 +141,10 @@ class RunWriter:
             carried |= set(plan.removed.values())
         self.carried_ids = carried
         self.claimed: dict[str, str] = {doc_id: rel for rel, doc_id in plan.unchanged.items()}
-        self.replaced: dict[str, list[dict]] = {}
 
     def add(self, results: list[Document | ErrorRecord]) -> None:
+        """Write one batch of results: one row group per table per batch, not per document."""
+        batch: dict[str, list[dict[str, Any]]] = {}
         for r in results:
             if isinstance(r, ErrorRecord):
                 self.errors.append(r)
@@ -161,13 +162,18 @@ class RunWriter:
                 )
                 continue
             self.claimed[r.doc_id] = r.source.rel_path
-            for table, rows in document_rows(r, PIPELINE_VERSION, self.started_at).items():
-                self.writer.write_rows(table, rows)
+            with stage_timer("write"):
+                for table, rows in document_rows(r, PIPELINE_VERSION, self.started_at).items():
+                    batch.setdefault(table, []).extend(rows)
             self.processed += 1
+        with stage_timer("write"):
+            for table, rows in batch.items():
+                self.writer.write_rows(table, rows)
 
     def commit(self) -> RunSummary:
         try:
-            return self._commit()
+            with stage_timer("write"):
+                return self._commit()
         except BaseException:
             self.writer.abort()
             raise
@@ -176,9 +182,7 @@ class RunWriter:
         if self.carried_ids:
             ids = pa.array(sorted(self.carried_ids), pa.string())
             for table in PER_DOCUMENT_TABLES:
-                self.writer.write_batches(
-                    table, self.store.scan(table, filter=pc.field("doc_id").isin(ids))
-                )
+                self.writer.carry(table, ids)
         # errors: the current failures; an identical failure keeps the row of the run that first saw it
         previous = {
             (e["source_path"], e["source_sha256"], e["stage"], e["error_type"], e["message"]): e

@@ -5,7 +5,7 @@ Layout under the output root (default ``data/processed/``)::
     documents -> current/documents      (one relative symlink per table, made once)
     …
     current   -> .snapshots/<run_id>    (replaced atomically with os.replace at commit)
-    .snapshots/<run_id>/<table>/part-00000.parquet …
+    .snapshots/<run_id>/<table>/part-<run>-<n>.parquet …  (one part per batch; unchanged parts are hard links)
     .lock                               (held by the run that writes)
 
 A reader opening ``data/processed/budgets`` always sees one complete snapshot: a run writes
@@ -21,11 +21,12 @@ import os
 import shutil
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
@@ -146,7 +147,12 @@ class OutputStore:
 
 
 class SnapshotWriter:
-    """Streams record batches into a new snapshot; nothing is visible until :meth:`commit`."""
+    """Writes a new snapshot; nothing is visible until :meth:`commit`.
+
+    Each call writes one Parquet part per table (one row group per batch of documents), named
+    after the run so parts carried from earlier snapshots never clash. Parts whose documents are
+    all unchanged are carried by hard link, so an unchanged re-run copies no data.
+    """
 
     def __init__(self, store: OutputStore, run_id: str) -> None:
         self.store = store
@@ -154,17 +160,14 @@ class SnapshotWriter:
         self.final = store.root / SNAPSHOTS / run_id
         self.staging = store.root / SNAPSHOTS / f"{run_id}.tmp"
         self.staging.mkdir(parents=True, exist_ok=False)
-        self._writers: dict[str, pq.ParquetWriter] = {}
         self.rows: dict[str, int] = dict.fromkeys(SCHEMAS, 0)
+        self._seq = 0
 
-    def _writer(self, table: str) -> pq.ParquetWriter:
-        w = self._writers.get(table)
-        if w is None:
-            d = self.staging / table
-            d.mkdir(exist_ok=True)
-            w = pq.ParquetWriter(d / "part-00000.parquet", SCHEMAS[table], compression="zstd")
-            self._writers[table] = w
-        return w
+    def _part(self, table: str, tag: str = "") -> Path:
+        d = self.staging / table
+        d.mkdir(exist_ok=True)
+        self._seq += 1
+        return d / f"part-{self.run_id}-{self._seq:05d}{tag}.parquet"
 
     def write_rows(self, table: str, rows: list[dict[str, Any]]) -> None:
         if rows:
@@ -175,18 +178,45 @@ class SnapshotWriter:
             return
         if isinstance(data, pa.RecordBatch):
             data = pa.Table.from_batches([data])
-        self._writer(table).write_table(data.cast(SCHEMAS[table]))
+        pq.write_table(data.cast(SCHEMAS[table]), self._part(table), compression="zstd")
         self.rows[table] += data.num_rows
 
     def write_batches(self, table: str, batches: Iterable[pa.RecordBatch]) -> None:
         for b in batches:
             self.write_arrow(table, b)
 
+    def carry(self, table: str, keep: pa.Array) -> None:
+        """Bring the rows of documents ``keep`` (doc_ids) from the current snapshot: whole parts by
+        hard link when every row is kept, filtered copies of parts that mix in other documents."""
+        src = self.store.table_dir(table)
+        if src is None:
+            return
+        keep_set = set(keep.to_pylist())
+        for part in sorted(src.glob("*.parquet")):
+            ids = pq.read_table(part, columns=["doc_id"]).column("doc_id")
+            n = len(ids)
+            if n == 0:
+                continue
+            kept = pc.is_in(ids, value_set=keep)
+            n_kept = pc.sum(kept).as_py() or 0
+            if n_kept == n:
+                dst = self.staging / table / part.name
+                dst.parent.mkdir(exist_ok=True)
+                try:
+                    os.link(part, dst)
+                except OSError:
+                    shutil.copy2(part, dst)
+                self.rows[table] += n
+            elif n_kept and keep_set:
+                self.write_arrow(table, pq.read_table(part, schema=SCHEMAS[table]).filter(kept))
+
     def commit(self) -> Path:
-        for table in SCHEMAS:  # every table exists, empty ones with their schema
-            self._writer(table)
-        for w in self._writers.values():
-            w.close()
+        for table in SCHEMAS:  # every table exists; an empty one still carries its schema
+            d = self.staging / table
+            if not d.is_dir() or not any(d.glob("*.parquet")):
+                pq.write_table(
+                    SCHEMAS[table].empty_table(), self._part(table, "-empty"), compression="zstd"
+                )
         for f in self.staging.rglob("*.parquet"):
             _fsync_file(f)
         os.rename(self.staging, self.final)
@@ -195,9 +225,6 @@ class SnapshotWriter:
         return self.final
 
     def abort(self) -> None:
-        for w in self._writers.values():
-            with suppress(OSError):
-                w.close()
         shutil.rmtree(self.staging, ignore_errors=True)
 
 

@@ -1,0 +1,198 @@
+"""gyeoljae benchmark: throughput against the kiwipiepy floor, Prefect's overhead, the cost of an
+unchanged re-run, and peak memory as the corpus grows.
+
+    python scripts/bench.py [--target-mb 20] [--rss-base-mb 5] [--json build/bench.json]
+
+The corpus is generated on the fly under ``build/bench/`` (never committed): the bundled seeds
+and, when ``../shared/corpus/external`` is beside the checkout, its text documents, replicated
+with distinct ids (관리번호 and file names) until it holds ``--target-mb`` of text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BUILD = REPO / "build" / "bench"
+EXTERNAL = REPO.parent / "shared" / "corpus" / "external"
+_MGMT = re.compile(r"관리번호 (D\d+)")
+
+
+def source_documents() -> list[Path]:
+    docs = sorted((REPO / "data" / "raw").glob("*.txt"))
+    if EXTERNAL.is_dir():
+        docs += sorted(p for p in EXTERNAL.rglob("*.txt") if p.is_file())
+    return docs
+
+
+def build_corpus(target_bytes: int, dest: Path) -> tuple[int, int]:
+    """Copies of the source documents, each with its own name and 관리번호, to ``target_bytes``."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    sources = [(p, p.read_bytes()) for p in source_documents()]
+    total = n = 0
+    copy = 0
+    while total < target_bytes:
+        for p, data in sources:
+            text = data.decode("utf-8", errors="surrogateescape")
+            text = _MGMT.sub(lambda m, c=copy: f"관리번호 {m.group(1)}{c:05d}", text)
+            out = dest / f"c{copy:05d}_{p.name}"  # doc_id falls back to the file stem: keep stems distinct
+            out.write_bytes(text.encode("utf-8", errors="surrogateescape"))
+            total += out.stat().st_size
+            n += 1
+            if total >= target_bytes:
+                break
+        copy += 1
+    return n, total
+
+
+def _child(code: str) -> dict:
+    """Run ``code`` in a fresh interpreter; it prints one JSON line as its last output."""
+    env = {**os.environ, "PREFECT_HOME": str(BUILD / "prefect"), "PREFECT_LOGGING_LEVEL": "WARNING"}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO)
+    if proc.returncode not in (0,):
+        raise RuntimeError(f"benchmark step failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+_COMMON = """
+import json, resource, time
+from pipeline.process import STAGE_SECONDS
+def rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+"""
+
+
+def direct_run(corpus: Path, out: Path) -> dict:
+    code = _COMMON + f"""
+from pipeline.nlp import kiwi
+kiwi()  # model load is per worker, not per document: measured apart
+t = time.perf_counter()
+from pipeline.run import ingest
+s = ingest({str(corpus)!r}, {str(out)!r}, batch_size=50)
+print(json.dumps({{"seconds": time.perf_counter() - t, "docs": s.docs_processed, "failed": s.docs_failed,
+                  "stages": dict(STAGE_SECONDS), "rss_mb": rss_mb()}}))
+"""
+    return _child(code)
+
+
+def flow_run(corpus: Path, out: Path) -> dict:
+    code = _COMMON + f"""
+import tempfile
+from pipeline.nlp import kiwi
+kiwi()
+from flows.ingest import ingest_flow
+t0 = time.perf_counter()
+with tempfile.TemporaryDirectory() as d:  # start Prefect's temporary server with a tiny flow first
+    import pathlib; pathlib.Path(d, "raw").mkdir(); pathlib.Path(d, "raw", "a.txt").write_text("Ⅰ. 개요\\n○ 예산 : 1,000천원\\n")
+    ingest_flow(raw_dir=str(pathlib.Path(d, "raw")), out_dir=str(pathlib.Path(d, "out")))
+startup = time.perf_counter() - t0
+for k in list(STAGE_SECONDS): STAGE_SECONDS[k] = 0.0
+t = time.perf_counter()
+s = ingest_flow(raw_dir={str(corpus)!r}, out_dir={str(out)!r}, batch_size=50)
+full = time.perf_counter() - t
+stages = dict(STAGE_SECONDS)
+t = time.perf_counter()
+s2 = ingest_flow(raw_dir={str(corpus)!r}, out_dir={str(out)!r}, batch_size=50)
+again = time.perf_counter() - t
+print(json.dumps({{"seconds": full, "startup_seconds": startup, "rerun_seconds": again, "docs": s.docs_processed,
+                  "rerun_processed": s2.docs_processed, "rerun_unchanged": s2.docs_unchanged, "stages": stages}}))
+"""
+    return _child(code)
+
+
+def kiwi_floor(corpus: Path, workers: int) -> dict:
+    code = f"""
+import json, time
+from pathlib import Path
+from kiwipiepy import Kiwi
+kiwi = Kiwi(num_workers={workers})
+texts = []
+for p in sorted(Path({str(corpus)!r}).rglob("*.txt")):
+    # feed lines, as Kiwi is slow on one huge string (STACK_FACTS); cap very long flattened lines
+    for line in p.read_text(encoding="utf-8").splitlines():
+        for i in range(0, len(line), 2000):
+            if line[i:i + 2000].strip():
+                texts.append(line[i:i + 2000])
+t = time.perf_counter()
+n = sum(1 for _ in kiwi.tokenize(texts))
+print(json.dumps({{"seconds": time.perf_counter() - t, "pieces": n}}))
+"""
+    return _child(code)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--target-mb", type=float, default=20.0, help="size of the corpus (MB of text)")
+    ap.add_argument("--rss-base-mb", type=float, default=5.0, help="1x size for the memory-growth runs (1x, 4x, 16x)")
+    ap.add_argument("--json", type=Path, default=REPO / "build" / "bench.json")
+    args = ap.parse_args()
+    workers = os.cpu_count() or 1
+    BUILD.mkdir(parents=True, exist_ok=True)
+
+    corpus = BUILD / "corpus"
+    n_docs, n_bytes = build_corpus(int(args.target_mb * 1e6), corpus)
+    mb = n_bytes / 1e6
+    print(f"corpus: {n_docs} documents, {mb:.1f} MB of text ({len(source_documents())} distinct sources), {workers} cores")
+
+    direct = direct_run(corpus, BUILD / "out-direct")
+    flow = flow_run(corpus, BUILD / "out-flow")
+    floor = kiwi_floor(corpus, workers)
+
+    def rate(seconds: float) -> str:
+        return f"{n_docs / seconds:8.1f} docs/s  {mb / seconds:6.2f} MB/s"
+
+    report: dict = {
+        "machine": f"{platform.machine()}, {workers} cores, Python {platform.python_version()}",
+        "corpus": {"documents": n_docs, "mb": round(mb, 2)},
+        "direct": direct, "flow": flow, "kiwi_only": floor,
+    }
+    print(f"\npipeline, direct (no Prefect): {direct['seconds']:7.2f} s  {rate(direct['seconds'])}")
+    print(f"pipeline, Prefect flow:        {flow['seconds']:7.2f} s  {rate(flow['seconds'])}")
+    print(f"kiwipiepy alone ({workers} workers):   {floor['seconds']:7.2f} s  {rate(floor['seconds'])}")
+    print("\nper-stage seconds (direct run):")
+    for k, v in sorted(direct["stages"].items(), key=lambda kv: -kv[1]):
+        print(f"  {k:10s} {v:7.2f}")
+    ratios = {
+        "pipeline_over_kiwi": floor["seconds"] / direct["seconds"],
+        "prefect_overhead": flow["seconds"] / direct["seconds"] - 1,
+        "prefect_overhead_with_startup": (flow["seconds"] + flow["startup_seconds"]) / direct["seconds"] - 1,
+        "unchanged_rerun_fraction": flow["rerun_seconds"] / flow["seconds"],
+    }
+    print("\nratios (targets in brackets):")
+    print(f"  pipeline / kiwi-only throughput   {ratios['pipeline_over_kiwi']:6.2f}   [>= 0.5]")
+    print(f"  Prefect overhead vs direct        {ratios['prefect_overhead']:6.1%}   [<= 10 %]"
+          f"   (+ temporary server start-up {flow['startup_seconds']:.1f} s: {ratios['prefect_overhead_with_startup']:.1%})")
+    print(f"  unchanged re-run / full run       {ratios['unchanged_rerun_fraction']:6.1%}   [<= 2 %]"
+          f"   ({flow['rerun_unchanged']} unchanged, {flow['rerun_processed']} processed)")
+
+    rss = {}
+    for k in (1, 4, 16):
+        c = BUILD / f"corpus-{k}x"
+        nk, bk = build_corpus(int(args.rss_base_mb * k * 1e6), c)
+        r = direct_run(c, BUILD / f"out-{k}x")
+        rss[f"{k}x"] = {"documents": nk, "mb": round(bk / 1e6, 1), "peak_rss_mb": round(r["rss_mb"], 1), "seconds": round(r["seconds"], 1)}
+        shutil.rmtree(c)
+        shutil.rmtree(BUILD / f"out-{k}x")
+        print(f"  peak RSS at {k:2d}x ({bk / 1e6:6.1f} MB, {nk:5d} docs): {r['rss_mb']:7.1f} MB")
+    ratios["rss_16x_over_1x"] = rss["16x"]["peak_rss_mb"] / rss["1x"]["peak_rss_mb"]
+    print(f"  peak RSS 16x / 1x                 {ratios['rss_16x_over_1x']:6.2f}   [<= 1.10]")
+    report["rss"] = rss
+    report["ratios"] = ratios
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print(f"\nfigures written to {args.json}")
+
+
+if __name__ == "__main__":
+    main()
