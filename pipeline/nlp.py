@@ -17,7 +17,9 @@ _lock = threading.Lock()
 
 @cache
 def kiwi() -> Kiwi:
-    return Kiwi()
+    k = Kiwi()
+    k.tokenize("추진 배경")  # the first analysis builds Kiwi's lazy tables (~1.5 s): pay it at load
+    return k
 
 
 @lru_cache(maxsize=8192)
