@@ -32,3 +32,6 @@ clean:
 
 bench: setup
 	$(BIN)/python scripts/bench.py
+
+eval: setup
+	$(BIN)/python -m pipeline.evaluate

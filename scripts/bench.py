@@ -18,7 +18,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -46,7 +45,9 @@ def build_corpus(target_bytes: int, dest: Path) -> tuple[int, int]:
         for p, data in sources:
             text = data.decode("utf-8", errors="surrogateescape")
             text = _MGMT.sub(lambda m, c=copy: f"관리번호 {m.group(1)}{c:05d}", text)
-            out = dest / f"c{copy:05d}_{p.name}"  # doc_id falls back to the file stem: keep stems distinct
+            out = (
+                dest / f"c{copy:05d}_{p.name}"
+            )  # doc_id falls back to the file stem: keep stems distinct
             out.write_bytes(text.encode("utf-8", errors="surrogateescape"))
             total += out.stat().st_size
             n += 1
@@ -59,7 +60,9 @@ def build_corpus(target_bytes: int, dest: Path) -> tuple[int, int]:
 def _child(code: str) -> dict:
     """Run ``code`` in a fresh interpreter; it prints one JSON line as its last output."""
     env = {**os.environ, "PREFECT_HOME": str(BUILD / "prefect"), "PREFECT_LOGGING_LEVEL": "WARNING"}
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO
+    )
     if proc.returncode not in (0,):
         raise RuntimeError(f"benchmark step failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -74,7 +77,9 @@ def rss_mb():
 
 
 def direct_run(corpus: Path, out: Path) -> dict:
-    code = _COMMON + f"""
+    code = (
+        _COMMON
+        + f"""
 from pipeline.nlp import kiwi
 kiwi()  # model load is per worker, not per document: measured apart
 t = time.perf_counter()
@@ -83,11 +88,14 @@ s = ingest({str(corpus)!r}, {str(out)!r}, batch_size=50)
 print(json.dumps({{"seconds": time.perf_counter() - t, "docs": s.docs_processed, "failed": s.docs_failed,
                   "stages": dict(STAGE_SECONDS), "rss_mb": rss_mb()}}))
 """
+    )
     return _child(code)
 
 
 def flow_run(corpus: Path, out: Path) -> dict:
-    code = _COMMON + f"""
+    code = (
+        _COMMON
+        + f"""
 import tempfile
 from pipeline.nlp import kiwi
 kiwi()
@@ -108,6 +116,7 @@ again = time.perf_counter() - t
 print(json.dumps({{"seconds": full, "startup_seconds": startup, "rerun_seconds": again, "docs": s.docs_processed,
                   "rerun_processed": s2.docs_processed, "rerun_unchanged": s2.docs_unchanged, "stages": stages}}))
 """
+    )
     return _child(code)
 
 
@@ -132,9 +141,16 @@ print(json.dumps({{"seconds": time.perf_counter() - t, "pieces": n}}))
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--target-mb", type=float, default=20.0, help="size of the corpus (MB of text)")
-    ap.add_argument("--rss-base-mb", type=float, default=5.0, help="1x size for the memory-growth runs (1x, 4x, 16x)")
+    ap.add_argument(
+        "--rss-base-mb",
+        type=float,
+        default=5.0,
+        help="1x size for the memory-growth runs (1x, 4x, 16x)",
+    )
     ap.add_argument("--json", type=Path, default=REPO / "build" / "bench.json")
     args = ap.parse_args()
     workers = os.cpu_count() or 1
@@ -143,7 +159,9 @@ def main() -> None:
     corpus = BUILD / "corpus"
     n_docs, n_bytes = build_corpus(int(args.target_mb * 1e6), corpus)
     mb = n_bytes / 1e6
-    print(f"corpus: {n_docs} documents, {mb:.1f} MB of text ({len(source_documents())} distinct sources), {workers} cores")
+    print(
+        f"corpus: {n_docs} documents, {mb:.1f} MB of text ({len(source_documents())} distinct sources), {workers} cores"
+    )
 
     direct = direct_run(corpus, BUILD / "out-direct")
     flow = flow_run(corpus, BUILD / "out-flow")
@@ -155,33 +173,48 @@ def main() -> None:
     report: dict = {
         "machine": f"{platform.machine()}, {workers} cores, Python {platform.python_version()}",
         "corpus": {"documents": n_docs, "mb": round(mb, 2)},
-        "direct": direct, "flow": flow, "kiwi_only": floor,
+        "direct": direct,
+        "flow": flow,
+        "kiwi_only": floor,
     }
     print(f"\npipeline, direct (no Prefect): {direct['seconds']:7.2f} s  {rate(direct['seconds'])}")
     print(f"pipeline, Prefect flow:        {flow['seconds']:7.2f} s  {rate(flow['seconds'])}")
-    print(f"kiwipiepy alone ({workers} workers):   {floor['seconds']:7.2f} s  {rate(floor['seconds'])}")
+    print(
+        f"kiwipiepy alone ({workers} workers):   {floor['seconds']:7.2f} s  {rate(floor['seconds'])}"
+    )
     print("\nper-stage seconds (direct run):")
     for k, v in sorted(direct["stages"].items(), key=lambda kv: -kv[1]):
         print(f"  {k:10s} {v:7.2f}")
     ratios = {
         "pipeline_over_kiwi": floor["seconds"] / direct["seconds"],
         "prefect_overhead": flow["seconds"] / direct["seconds"] - 1,
-        "prefect_overhead_with_startup": (flow["seconds"] + flow["startup_seconds"]) / direct["seconds"] - 1,
+        "prefect_overhead_with_startup": (flow["seconds"] + flow["startup_seconds"])
+        / direct["seconds"]
+        - 1,
         "unchanged_rerun_fraction": flow["rerun_seconds"] / flow["seconds"],
     }
     print("\nratios (targets in brackets):")
     print(f"  pipeline / kiwi-only throughput   {ratios['pipeline_over_kiwi']:6.2f}   [>= 0.5]")
-    print(f"  Prefect overhead vs direct        {ratios['prefect_overhead']:6.1%}   [<= 10 %]"
-          f"   (+ temporary server start-up {flow['startup_seconds']:.1f} s: {ratios['prefect_overhead_with_startup']:.1%})")
-    print(f"  unchanged re-run / full run       {ratios['unchanged_rerun_fraction']:6.1%}   [<= 2 %]"
-          f"   ({flow['rerun_unchanged']} unchanged, {flow['rerun_processed']} processed)")
+    print(
+        f"  Prefect overhead vs direct        {ratios['prefect_overhead']:6.1%}   [<= 10 %]"
+        f"   (+ temporary server start-up {flow['startup_seconds']:.1f} s: {ratios['prefect_overhead_with_startup']:.1%})"
+    )
+    print(
+        f"  unchanged re-run / full run       {ratios['unchanged_rerun_fraction']:6.1%}   [<= 2 %]"
+        f"   ({flow['rerun_unchanged']} unchanged, {flow['rerun_processed']} processed)"
+    )
 
     rss = {}
     for k in (1, 4, 16):
         c = BUILD / f"corpus-{k}x"
         nk, bk = build_corpus(int(args.rss_base_mb * k * 1e6), c)
         r = direct_run(c, BUILD / f"out-{k}x")
-        rss[f"{k}x"] = {"documents": nk, "mb": round(bk / 1e6, 1), "peak_rss_mb": round(r["rss_mb"], 1), "seconds": round(r["seconds"], 1)}
+        rss[f"{k}x"] = {
+            "documents": nk,
+            "mb": round(bk / 1e6, 1),
+            "peak_rss_mb": round(r["rss_mb"], 1),
+            "seconds": round(r["seconds"], 1),
+        }
         shutil.rmtree(c)
         shutil.rmtree(BUILD / f"out-{k}x")
         print(f"  peak RSS at {k:2d}x ({bk / 1e6:6.1f} MB, {nk:5d} docs): {r['rss_mb']:7.1f} MB")
