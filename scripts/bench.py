@@ -76,6 +76,12 @@ def rss_mb():
 """
 
 
+def _fresh(out: Path) -> Path:
+    if out.exists():
+        shutil.rmtree(out)
+    return out
+
+
 def direct_run(corpus: Path, out: Path) -> dict:
     code = (
         _COMMON
@@ -163,8 +169,8 @@ def main() -> None:
         f"corpus: {n_docs} documents, {mb:.1f} MB of text ({len(source_documents())} distinct sources), {workers} cores"
     )
 
-    direct = direct_run(corpus, BUILD / "out-direct")
-    flow = flow_run(corpus, BUILD / "out-flow")
+    direct = direct_run(corpus, _fresh(BUILD / "out-direct"))
+    flow = flow_run(corpus, _fresh(BUILD / "out-flow"))
     floor = kiwi_floor(corpus, workers)
 
     def rate(seconds: float) -> str:
@@ -208,7 +214,7 @@ def main() -> None:
     for k in (1, 4, 16):
         c = BUILD / f"corpus-{k}x"
         nk, bk = build_corpus(int(args.rss_base_mb * k * 1e6), c)
-        r = direct_run(c, BUILD / f"out-{k}x")
+        r = direct_run(c, _fresh(BUILD / f"out-{k}x"))
         rss[f"{k}x"] = {
             "documents": nk,
             "mb": round(bk / 1e6, 1),

@@ -42,3 +42,12 @@ def test_html_keeps_tables_and_drops_markup():
     text = read_html(page.encode("utf-8"))
     assert "var a" not in text and "추진 일정" in text and "○ 위원회 구성" in text
     assert "<table><tr><td>계</td><td>1,000</td></tr></table>" in text
+
+
+def test_only_exact_notice_files_are_skipped(tmp_path):
+    from pipeline.ingest import iter_source_paths
+
+    for name in ("README.md", "SOURCES.md", "NOTICE", "notice_reference.text.txt", "readme_2020_보고.txt", "a.txt"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    found = sorted(p.name for p in iter_source_paths(tmp_path))
+    assert found == ["a.txt", "notice_reference.text.txt", "readme_2020_보고.txt"]

@@ -35,8 +35,9 @@ FORMATS: dict[str, FormatOption] = {
     "htm": FormatOption("html", read_html, "HTML page"),
 }
 
-# Files beside the documents that describe them rather than being documents.
-NOT_DOCUMENTS = ("readme", "sources", "license", "licence", "notice")
+# Files beside the documents that describe them rather than being documents (exact stems:
+# 'notice_reference.txt' is a document, 'NOTICE' and 'README.md' are not).
+NOT_DOCUMENTS = frozenset({"readme", "sources", "license", "licence", "notice", "copying", "changelog"})
 
 # A converted document above this size is almost certainly not one document.
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
@@ -46,7 +47,7 @@ def is_document_path(path: Path) -> bool:
     name = path.name
     if name.startswith(".") or name.startswith("~$"):
         return False
-    return not name.lower().startswith(NOT_DOCUMENTS)
+    return path.stem.lower() not in NOT_DOCUMENTS
 
 
 def iter_source_paths(root: Path) -> Iterator[Path]:
