@@ -19,6 +19,7 @@ from rich.table import Table as RichTable
 
 from pipeline import __version__
 from pipeline.errors import OutputLockedError
+from pipeline.run import DEFAULT_BATCH_SIZE
 
 app = typer.Typer(
     name="gyeoljae",
@@ -64,7 +65,9 @@ def main(
 def ingest(
     raw_dir: RawDir = Path("data/raw"),
     out: OutDir = Path("data/processed"),
-    batch_size: Annotated[int, typer.Option(help="Documents per Prefect task.")] = 25,
+    batch_size: Annotated[
+        int, typer.Option(help="Documents per Prefect task.")
+    ] = DEFAULT_BATCH_SIZE,
     force: Annotated[
         bool,
         typer.Option(

@@ -26,7 +26,6 @@ from pipeline.money import Amount, evaluate_basis, find_amounts
 _SCHEDULE_TITLE = re.compile(r"추진일정|향후일정|추진경과|추진경위|세부일정|일정")
 _SCHEDULE_HEADER = re.compile(r"기간|일정|시기|기한")
 _CATEGORY = re.compile(r"(?:회계|기금|[가-힣]+비|[가-힣]+금)$")
-_YEAR_IN = re.compile(r"((?:19|20)\d\d)\s*(?:년|예산|결산|\(|$|[A-Z])")
 _TIMES_AFTER = re.compile(r"^\s*[*×xX✕]\s*\d")
 _TIMES_BEFORE = re.compile(r"[*×xX✕]\s*$")
 _EQUALS_BEFORE = re.compile(r"=\s*$")
@@ -36,9 +35,12 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
 def document_year(doc: Document) -> int | None:
+    """The year the document is written in (dates without a year take it)."""
     for d in (doc.meta.approved_on, doc.meta.produced_on):
         if d is not None:
             return d.year
+    if doc.meta.year is not None:
+        return doc.meta.year
     m = re.search(r"((?:19|20)\d\d)\s*년", (doc.meta.title or "") + " " + doc.text[:2000])
     return int(m.group(1)) if m else None
 
@@ -122,12 +124,85 @@ def _projects(doc: Document) -> list[Project]:
 # ── budgets ─────────────────────────────────────────────────────────────────
 
 
+# ── fiscal year ─────────────────────────────────────────────────────────────
+# A year as documents write it next to money: 2016년, 2016예산, ’16년, '18.6.30 기준 …
+_YEAR_TOKEN = re.compile(
+    r"(?:(?P<y4>(?:19|20)\d\d)(?=\s*(?:년|예산|결산|회계|\(|[A-Z]|$))|[‘’'`](?P<y2>\d\d)(?=\s*(?:년|\.\s*\d)))"
+)
+# ... but not the year of a comparison or a bound: ’15년 대비, '12년까지
+_NOT_FISCAL_AFTER = re.compile(r"\s*(?:년도?)?\s*(?:최종\s*)?(?:대비|까지|부터|이후|이전)")
+_DIFFERENCE_BEFORE = re.compile(r"(?:대비|증감|증가|감소)\s*[:：]?\s*$")
+_CLAUSE_BREAK = re.compile(r"\n|<br\s*/?>|[○□■▷※●◦]|\s-\s|\?\?")
+
+
+def _year_tokens(text: str) -> list[tuple[int, bool]]:
+    """Every year written in ``text``, with whether it can be a fiscal year (not '12년까지)."""
+    return [
+        (
+            int(m.group("y4")) if m.group("y4") else 2000 + int(m.group("y2")),
+            not _NOT_FISCAL_AFTER.match(text, m.end()),
+        )
+        for m in _YEAR_TOKEN.finditer(text)
+    ]
+
+
+def _years(text: str) -> list[int]:
+    return [y for y, fiscal in _year_tokens(text) if fiscal]
+
+
 def _year_from(texts: list[str]) -> int | None:
+    """The first fiscal year stated in these texts (header cells, a row label, a title)."""
     for t in texts:
-        m = _YEAR_IN.search(t)
-        if m:
-            return int(m.group(1))
+        ys = _years(t)
+        if ys:
+            return ys[0]
     return None
+
+
+def budget_year_in_force(doc: Document) -> int | None:
+    """The year a plan budgets for: a 결재문서's own year, or the newest 예산 year of a
+    사업설명서's tables (``2016예산(B)``). Work reports state their years where they mean them."""
+    if doc.meta.doc_kind == "approval":
+        return document_year(doc)
+    if doc.meta.doc_kind == "budget_program":
+        years = [
+            y
+            for t in doc.tables
+            for c in t.cells
+            if c.is_header and "예산" in c.text
+            for y in _years(c.text)
+        ]
+        return max(years) if years else document_year(doc)
+    return None
+
+
+def _section_years(doc: Document, pos: int) -> int | None:
+    """A year in the titles of the sections around ``pos``, innermost first."""
+    by_id = {s.section_id: s for s in doc.sections}
+    sec = doc.section_at(pos)
+    while sec is not None:
+        y = _year_from([sec.title])
+        if y:
+            return y
+        sec = by_id.get(sec.parent_id or "")
+    return None
+
+
+def fiscal_year_at(doc: Document, pos: int, lo: int, default: int | None) -> int | None:
+    """The fiscal year of an amount written at ``pos``: stated in its own clause, else in its
+    section titles, else ``default``; none for a difference (’15년 대비 991억원)."""
+    window = doc.text[max(lo, pos - 80) : pos]
+    if _DIFFERENCE_BEFORE.search(window[-12:]):
+        return None
+    cuts = list(_CLAUSE_BREAK.finditer(window))
+    clause = window[cuts[-1].end() :] if cuts else window
+    tokens = _year_tokens(clause)
+    if (
+        tokens
+    ):  # the nearest year governs: '13년 … (2,160억원 중 50억원); '12년까지 … (2,250억원) has none
+        year, fiscal = tokens[-1]
+        return year if fiscal else None
+    return _section_years(doc, pos) or default
 
 
 def _cell_budgets(doc: Document, table: Table) -> list[BudgetRow]:
@@ -138,7 +213,7 @@ def _cell_budgets(doc: Document, table: Table) -> list[BudgetRow]:
         label = c.row_label or ""
         last_header = c.header_path[-1] if c.header_path else ""
         item = label
-        if last_header and not _YEAR_IN.search(last_header):
+        if last_header and not _years(last_header):
             item = f"{label} ({last_header})" if label else last_header
         category = label if _CATEGORY.search(label) else None
         rows.append(
@@ -151,7 +226,9 @@ def _cell_budgets(doc: Document, table: Table) -> list[BudgetRow]:
                 char_start=c.char_start,
                 char_end=c.char_end,
                 table_id=table.table_id,
-                fiscal_year=_year_from(c.header_path) or _year_from([label]),
+                fiscal_year=_year_from(c.header_path)
+                or _year_from([label])
+                or _section_years(doc, table.char_start),
                 category=category,
             )
         )
@@ -228,7 +305,7 @@ def _text_budgets(
             or fallback_item
         )
         basis_amount = evaluate_basis(basis) if basis else None
-        year = _year_from([text[max(start, a.start - 60) : a.start][::-1][::-1]]) or default_year
+        year = fiscal_year_at(doc, a.start, start, default_year)
         category = None
         if table is not None:
             cell = next((c for c in table.cells if c.char_start <= a.start < c.char_end), None)
@@ -278,19 +355,20 @@ def _row_start(doc: Document, table: Table, pos: int) -> int:
 def _budgets(doc: Document) -> list[BudgetRow]:
     rows: list[BudgetRow] = []
     end = doc.meta.body_end or len(doc.text)
+    in_force = budget_year_in_force(doc)
     for t in doc.tables:
         rows.extend(_cell_budgets(doc, t))
         for c in t.cells:
             if c.amount_krw is None and not c.is_header:
                 fallback = c.row_label or (c.header_path[-1] if c.header_path else "")
-                rows.extend(_text_budgets(doc, c.char_start, c.char_end, t, None, fallback))
+                rows.extend(_text_budgets(doc, c.char_start, c.char_end, t, in_force, fallback))
     # prose: line by line outside tables
     pos = 0
     while pos < end:
         nl = doc.text.find("\n", pos, end)
         le = end if nl < 0 else nl
         if _in_any(pos, doc.tables) is None:
-            rows.extend(_prose_line_budgets(doc, pos, le))
+            rows.extend(_prose_line_budgets(doc, pos, le, in_force))
         pos = le + 1
     rows.sort(key=lambda b: (b.char_start, b.char_end))
     unique: list[BudgetRow] = []
@@ -302,23 +380,23 @@ def _budgets(doc: Document) -> list[BudgetRow]:
             prev is not None
             and prev.amount_krw == b.amount_krw
             and "\n" not in doc.text[prev.char_end : b.char_start]
-            and doc.text[prev.char_end : b.char_start].strip() == "="
+            and doc.text[prev.char_end : b.char_start].strip() in ("=", "")
         ):
-            # '민관협력포럼 개최 46,800천원 ⇥= 46,800천원': one amount, stated twice on its line
+            # '개최 46,800천원 ⇥= 46,800천원', '= 5,700천원 5,700천원': one amount, written twice
             continue
         unique.append(b)
     return unique
 
 
-def _prose_line_budgets(doc: Document, ls: int, le: int) -> list[BudgetRow]:
+def _prose_line_budgets(doc: Document, ls: int, le: int, in_force: int | None) -> list[BudgetRow]:
     """Prose outside tables; an HTML table inside the line is skipped (its cells are counted)."""
     out = []
     seg = ls
     for t in doc.tables:
         if ls <= t.char_start < le:
-            out.extend(_text_budgets(doc, seg, t.char_start, None, None))
+            out.extend(_text_budgets(doc, seg, t.char_start, None, in_force))
             seg = t.char_end
-    out.extend(_text_budgets(doc, seg, le, None, None))
+    out.extend(_text_budgets(doc, seg, le, None, in_force))
     return out
 
 

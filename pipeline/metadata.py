@@ -156,6 +156,7 @@ def read_metadata(text: str) -> DocumentMeta:
         if date_text and meta.produced_on is None:
             dm = next(find_dates(date_text), None)
             meta.produced_on = dm.start_date if dm and dm.precision == "day" else None
+            meta.year = dm.start_date.year if dm and dm.start_date else None
     if meta.title is None:
         heading = next((x for x in lines if x.startswith("#")), None)
         meta.title = (

@@ -49,6 +49,8 @@ class DocumentMeta:
     author_phone: str | None = None
     management_number: str | None = None  # 관리번호 (D + digits)
     classification: list[str] | None = None  # 분류정보
+    # The year the document is dated in when no full date is given (cover '2020. 9.').
+    year: int | None = None
     # Where the body ends: the city's viewer footer (문서 보기 …) starts here.
     body_end: int | None = None
 

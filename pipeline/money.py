@@ -51,7 +51,7 @@ _AMOUNT = re.compile(
 _TOKEN = re.compile(rf"({_NUM})\s*(조|억|천만|백만|십만|만|천|백)?")
 _CELL_NUMBER = re.compile(
     rf"^\s*(?P<sign>[{NEGATIVE_SIGNS}])?\s*(?P<num>{_NUM})\s*(?P<unit>천원|백만원|만원|억원|조원|원|%|명|건|개|회)?"
-    r"(?:\s*\(\s*[\d,./\s]+\s*\))?\s*$"
+    r"(?:\s*\(\s*[-\d,./\s]+\s*\))?\s*$"  # '2,912,334 (76)', '93,546 (-)': a count in brackets
 )
 
 

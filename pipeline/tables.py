@@ -121,6 +121,16 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+_MONEY_HEADER = re.compile(r"금액|예산|집행액|결산|사업비|소요액|잔액")
+_COUNT_LABEL = re.compile(r"건수|인원|횟수|개수|명수|\(명\)|\(건\)|\(회\)")
+
+
+def _unit_in_force(text: str, start: int) -> str | None:
+    """The last money unit declared anywhere before ``start`` (``(단위 : 천원)``)."""
+    found = [m for m in _UNIT_LINE.finditer(text, 0, start) if m.group(1) in MONEY_UNITS]
+    return found[-1].group(1) if found else None
+
+
 def _table_unit(text: str, start: int) -> str | None:
     """The unit stated just above a table: ``(단위 : 천원)`` within the three preceding lines."""
     window_start = start
@@ -202,6 +212,8 @@ def _build(
                 paths[col].append(line[col])  # type: ignore[arg-type]
 
     table_unit = _table_unit(text, start)
+    # a money column with no unit of its own (예산집행금액) takes the money unit in force
+    inherited = None if table_unit else _unit_in_force(text, start)
     cells: list[Cell] = []
     label: str | None = None
     for r in rows:
@@ -220,12 +232,16 @@ def _build(
             value = rendered[(c.row, c.col)]
             hp = [] if is_head else list(paths.get(c.col, []))
             unit = table_unit
+            if unit is None and inherited and any(_MONEY_HEADER.search(h) for h in hp):
+                unit = inherited
             for h in hp:
                 hu = _HEADER_UNIT.search(h)
                 if hu:
                     unit = hu.group(1)
                 if _PERCENT_HEADER.search(h):
                     unit = "%"
+            if unit in MONEY_UNITS and label and _COUNT_LABEL.search(label):
+                unit = None  # '집행건수' rows of a money table are counts
             cell = Cell(
                 row=c.row - first,
                 col=c.col,

@@ -71,6 +71,7 @@ def _child(code: str) -> dict:
 _COMMON = """
 import json, resource, time
 from pipeline.process import STAGE_SECONDS
+from pipeline.run import DEFAULT_BATCH_SIZE
 def rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 """
@@ -90,7 +91,7 @@ from pipeline.nlp import kiwi
 kiwi()  # model load is per worker, not per document: measured apart
 t = time.perf_counter()
 from pipeline.run import ingest
-s = ingest({str(corpus)!r}, {str(out)!r}, batch_size=50)
+s = ingest({str(corpus)!r}, {str(out)!r}, batch_size=DEFAULT_BATCH_SIZE)
 print(json.dumps({{"seconds": time.perf_counter() - t, "docs": s.docs_processed, "failed": s.docs_failed,
                   "stages": dict(STAGE_SECONDS), "rss_mb": rss_mb()}}))
 """
@@ -113,11 +114,11 @@ with tempfile.TemporaryDirectory() as d:  # start Prefect's temporary server wit
 startup = time.perf_counter() - t0
 for k in list(STAGE_SECONDS): STAGE_SECONDS[k] = 0.0
 t = time.perf_counter()
-s = ingest_flow(raw_dir={str(corpus)!r}, out_dir={str(out)!r}, batch_size=50)
+s = ingest_flow(raw_dir={str(corpus)!r}, out_dir={str(out)!r}, batch_size=DEFAULT_BATCH_SIZE)
 full = time.perf_counter() - t
 stages = dict(STAGE_SECONDS)
 t = time.perf_counter()
-s2 = ingest_flow(raw_dir={str(corpus)!r}, out_dir={str(out)!r}, batch_size=50)
+s2 = ingest_flow(raw_dir={str(corpus)!r}, out_dir={str(out)!r}, batch_size=DEFAULT_BATCH_SIZE)
 again = time.perf_counter() - t
 print(json.dumps({{"seconds": full, "startup_seconds": startup, "rerun_seconds": again, "docs": s.docs_processed,
                   "rerun_processed": s2.docs_processed, "rerun_unchanged": s2.docs_unchanged, "stages": stages}}))

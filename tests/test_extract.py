@@ -10,8 +10,11 @@ D = dt.date
 
 def test_004_budget_summary_by_category_and_year(seed_docs):
     doc = seed_docs[SEED_004]
+    # the 예산 총괄 rows: one per 과목 and year (산출근거 lines carry the 과목 as category too)
     table = {
-        (b.category, b.fiscal_year): b.amount_krw for b in doc.budgets if b.table_id and b.category
+        (b.category, b.fiscal_year): b.amount_krw
+        for b in doc.budgets
+        if b.table_id and b.category and b.item == b.category
     }
     assert table[("사무관리비", 2016)] == 801_480_000
     assert table[("사무관리비", 2014)] == 180_345_000

@@ -47,7 +47,14 @@ def test_html_keeps_tables_and_drops_markup():
 def test_only_exact_notice_files_are_skipped(tmp_path):
     from pipeline.ingest import iter_source_paths
 
-    for name in ("README.md", "SOURCES.md", "NOTICE", "notice_reference.text.txt", "readme_2020_보고.txt", "a.txt"):
+    for name in (
+        "README.md",
+        "SOURCES.md",
+        "NOTICE",
+        "notice_reference.text.txt",
+        "readme_2020_보고.txt",
+        "a.txt",
+    ):
         (tmp_path / name).write_text("x", encoding="utf-8")
     found = sorted(p.name for p in iter_source_paths(tmp_path))
     assert found == ["a.txt", "notice_reference.text.txt", "readme_2020_보고.txt"]

@@ -37,7 +37,9 @@ FORMATS: dict[str, FormatOption] = {
 
 # Files beside the documents that describe them rather than being documents (exact stems:
 # 'notice_reference.txt' is a document, 'NOTICE' and 'README.md' are not).
-NOT_DOCUMENTS = frozenset({"readme", "sources", "license", "licence", "notice", "copying", "changelog"})
+NOT_DOCUMENTS = frozenset(
+    {"readme", "sources", "license", "licence", "notice", "copying", "changelog"}
+)
 
 # A converted document above this size is almost certainly not one document.
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
