@@ -38,8 +38,11 @@ _POINT_FORMS: list[tuple[str, re.Pattern[str]]] = [
     ("md", re.compile(rf"{_M}\s*\.\s*{_D}(?:\s*\.|(?=\s*[~()\],·]|\s*$|\s+[^\d\s]))")),
     ("m", re.compile(rf"{_M}\s*월")),
 ]
-_HALF = re.compile(rf"(?:{_Y}\.?\s*)?(?P<H>상|하)\s*반\s*기")
-_QUARTER = re.compile(rf"(?:{_Y}\.?\s*)?(?P<Q>[1-4])\s*(?:/\s*4\s*)?분\s*기(?!\s*별)")
+_HALF = re.compile(rf"(?:{_Y}\s*(?:년도?|\.)?\s*)?(?P<H>상|하)\s*반\s*기")
+_QUARTER = re.compile(rf"(?:{_Y}\s*(?:년도?|\.)?\s*)?(?P<Q>[1-4])\s*(?:/\s*4\s*)?분\s*기(?!\s*별)")
+# '2~3월', '7 ~ 12월': a month range whose year is the one in force
+_MONTH_RANGE = re.compile(r"(?P<M1>1[0-2]|0?[1-9])\s*[~∼〜]\s*(?P<M2>1[0-2]|0?[1-9])\s*월")
+_FROM = re.compile(r"\s*부터")
 _RECURRENCE: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"매\s*월|월\s*\d+\s*회(?:\s*이상)?|월\s*1?\s*회|매달"), "monthly"),
     (re.compile(r"격\s*월"), "bimonthly"),
@@ -218,6 +221,18 @@ def _match_at(text: str, pos: int, limit: int, year_in_force: int | None) -> Dat
     simple = _simple_match(text, pos, year_in_force)
     if simple is not None:
         return simple if simple.end <= limit else None
+    mr = _MONTH_RANGE.match(text, pos, limit)
+    if mr and year_in_force is not None and _ok_context(text, pos, mr.end()):
+        m1, m2 = int(mr.group("M1")), int(mr.group("M2"))
+        if m1 <= m2:
+            return DateMatch(
+                pos,
+                mr.end(),
+                mr.group(0),
+                dt.date(year_in_force, m1, 1),
+                _month_end(year_in_force, m2),
+                "month",
+            )
     first = _match_point(text, pos)
     if first is None or first.end > limit:
         return None
@@ -259,6 +274,8 @@ def _match_at(text: str, pos: int, limit: int, year_in_force: int | None) -> Dat
             return None
     elif open_end:
         end_d = None  # type: ignore[assignment]
+    if second is None and not open_end and (fm := _FROM.match(text, cur, limit)):
+        open_end, end_d, cur = True, None, fm.end()  # type: ignore[assignment]  # '06년부터: open-ended
     raw = text[pos:cur].rstrip()
     return DateMatch(
         pos, pos + len(raw), raw, start_d, end_d, precision, None, open_end, first.explicit_year

@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import re
 
-from pipeline.dates import find_dates
+from pipeline.dates import DateMatch, find_dates
 from pipeline.model import BudgetRow, Document, Project, ScheduleRow, Section, Table
 from pipeline.money import Amount, evaluate_basis, find_amounts
 
-_SCHEDULE_TITLE = re.compile(r"추진일정|향후일정|추진경과|추진경위|세부일정|일정")
+# A schedule section's title (spaces removed): '추진 일정', '2016년도 추진일정', '향후 일정' …
+_SCHEDULE_TITLE = re.compile(
+    r"^(?:[\d’‘'`]+년도?)?(?:추진|향후|세부|주요)?(?:일정|경과|경위)(?:\(안\))?$"
+)
 _SCHEDULE_HEADER = re.compile(r"기간|일정|시기|기한")
 _CATEGORY = re.compile(r"(?:회계|기금|[가-힣]+비|[가-힣]+금)$")
 _TIMES_AFTER = re.compile(r"^\s*[*×xX✕]\s*\d")
@@ -420,19 +423,89 @@ def _task(text: str, start: int, end: int, d_start: int, d_end: int) -> str:
     return _clean_item(task).strip(" ~:;,)(")
 
 
+# After a date, words that make it a reference point or a statistic, not a step:
+# ('18.7.10 기준), (’20. 8. 28. 현재), '17. 상반기 1,194건
+_NOT_A_STEP_AFTER = re.compile(
+    r"\s*(?:기준|현재|대비|분(?!기)|[\d,]+\s*(?:건|명|개|원|억|천원|%|회))"
+)
+# A date that cites a document: 실행계획(시장방침 제88호/'13.4.5), 운영계획('15.5.4)
+_CITATION_BEFORE = re.compile(
+    r"(?:제\s*\d+\s*호\s*/?|/|(?:계획|방침|지침|조례|규칙|공고|결과|보고)\s*\()\s*$"
+)
+
+
+def _in_parens(text: str, head_start: int, d: DateMatch) -> bool:
+    before = text[head_start : d.start]
+    return before.rfind("(") > before.rfind(")")
+
+
+def _dated_step(text: str, head_start: int, d: DateMatch, in_schedule: bool) -> bool:
+    """Whether a date in an item's heading marks a step of the plan.
+
+    In a schedule section (추진 일정, 추진경과 …) every date does. Elsewhere the date must
+    stand in parentheses (박람회(10월)), follow a colon (운영기간 : ‘20. 2. ~ 12.) or lead the
+    item; a bare year (’16년 안전예산 …) only counts in parentheses or after a colon.
+    """
+    if _NOT_A_STEP_AFTER.match(text, d.end):
+        return False
+    before = text[head_start : d.start]
+    if _CITATION_BEFORE.search(before):
+        return False
+    if in_schedule:
+        return True
+    in_parens = _in_parens(text, head_start, d)
+    after_colon = before.rstrip().endswith((":", "："))
+    leading = not before.strip(" -·○◦*")
+    if d.precision == "year" and d.recurrence is None:
+        return False  # a bare year outside a schedule is an attribute: ’17년 협치서울 의제사업
+    return in_parens or after_colon or leading
+
+
 def _schedules(doc: Document) -> list[ScheduleRow]:
     rows: list[ScheduleRow] = []
     year = document_year(doc)
     by_id = {s.section_id: s for s in doc.sections}
     for s in doc.sections:
-        if not _is_schedule_section(doc, s, by_id) or _SCHEDULE_TITLE.search(
-            s.title.replace(" ", "")
-        ):
-            continue  # items of a schedule section, not its heading ('2016년도 추진일정')
         start, end = s.title_start, s.head_end
-        for d in find_dates(doc.text, year, start, end):
-            if d.start_date is None and d.end_date is None:
-                continue
+        found = list(find_dates(doc.text, year, start, end))
+        # the year in force follows the text: ’15. 5 ~ 11월 … (5~6월) is 2015
+        year = next(
+            (d.start_date.year for d in reversed(found) if d.explicit_year and d.start_date), year
+        )
+        if _SCHEDULE_TITLE.search(s.title.replace(" ", "")) or "붙" in s.marker:
+            continue  # a schedule section's heading ('2016년도 추진일정') or an attachment is not a step
+        in_schedule = _is_schedule_section(doc, s, by_id)
+        steps = [
+            d
+            for d in found
+            if (d.start_date or d.end_date) and _dated_step(doc.text, start, d, in_schedule)
+        ]
+        dated = [d for d in steps if d.recurrence is None]
+        qualifier = next(
+            (d for d in steps if d.recurrence and _in_parens(doc.text, start, d)), None
+        )
+        if dated and qualifier is not None:
+            # '개최(월2회 이상) ‘20. 2~4월중': a recurrence in brackets qualifies the dated step
+            steps = [d for d in steps if d is not qualifier and d.recurrence is None] + [
+                d for d in steps if d.recurrence and d is not qualifier
+            ]
+            steps = [
+                DateMatch(
+                    d.start,
+                    d.end,
+                    d.text,
+                    d.start_date,
+                    d.end_date,
+                    d.precision,
+                    qualifier.recurrence,
+                    d.open_end,
+                    d.explicit_year,
+                )
+                if d.recurrence is None
+                else d
+                for d in steps
+            ]
+        for d in steps:
             rows.append(
                 ScheduleRow(
                     "",

@@ -23,16 +23,19 @@ from pipeline.nlp import first_sentence, restore_spacing
 PUA = "\ue000-\uf8ff\U000f0000-\U000ffffd"
 _ROMAN_UNI = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_HANGUL_ITEMS = (
+    "가나다라마바사아자차카타파하"  # 가. 나. 다. … (not the range 가-하: that is every syllable)
+)
 
 # kind → (regex of the marker at a line start, is a heading kind)
 _LINE_MARKERS: list[tuple[str, str, bool]] = [
     ("roman", rf"[{_ROMAN_UNI}]\.?|(?:VIII|VII|VI|IV|IX|III|II|I|V|X)\.", True),
     ("num", r"\d{1,2}\.(?!\d)|\d{1,2}(?=\s+[가-힣「『<(])", True),
-    ("hangul", r"[가-하]\.", True),
+    ("hangul", rf"[{_HANGUL_ITEMS}]\.", True),
     ("num_paren", r"\d{1,2}\)", True),
-    ("hangul_paren", r"[가-하]\)", True),
+    ("hangul_paren", rf"[{_HANGUL_ITEMS}]\)", True),
     ("paren_num", r"\(\d{1,2}\)", True),
-    ("paren_hangul", r"\([가-하]\)", True),
+    ("paren_hangul", rf"\([{_HANGUL_ITEMS}]\)", True),
     ("circled", rf"[{_CIRCLED}]", True),
     ("box", rf"[□■▣◼]|\?\?|[{PUA}]", True),
     ("circle", r"[○◦❍●ㅇ](?=\s)|[○◦❍●]", False),
@@ -57,7 +60,7 @@ _BOLD_MARKER = re.compile(r"\*\*([^*]{1,4})\*\*\s+")
 # Inline markers in flattened text: always preceded by whitespace.
 _INLINE = re.compile(
     rf"(?<=\s)(?P<m>[{_ROMAN_UNI}](?=\s)|\?\?(?=\s?\S)|[{_CIRCLED}](?=\s?\S)|[○◦❍](?=\s)|[□■](?=\s[가-힣(『「])|※(?=\s)|[{PUA}](?=\s?\S)|[❖◈◇◆▷▶](?=\s)"
-    r"|-(?=\s)|\d{1,2}\.(?=\s[가-힣])|[가-하]\.(?=\s)|\?(?=[^\s?]))"
+    rf"|-(?=\s)|\d{{1,2}}\.(?=\s[가-힣])|[{_HANGUL_ITEMS}]\.(?=\s)|\?(?=[^\s?]))"
 )
 _TOC = re.compile(r"목\s*차")
 _FLAT_LINE = 1500  # a body line longer than this is a flattened document
@@ -230,6 +233,8 @@ def segment(text: str, start: int, end: int, exclude: list[Span] | None = None) 
         )
         mk = _line_marks(text, ls, le, next_is_mark)
         if mk:
+            if nxt is not None and text[nxt[0] : nxt[1]].lstrip().startswith((":", "：")):
+                mk.title_end = nxt[1]  # '○ 집행관리(분기별)' ⏎ ': ’17.1월 ~' is one item heading
             marks.append(mk)
 
     # A first single '#' heading with no marker is the document's title, not a section.
