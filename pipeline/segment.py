@@ -30,7 +30,9 @@ _HANGUL_ITEMS = (
 # kind → (regex of the marker at a line start, is a heading kind)
 _LINE_MARKERS: list[tuple[str, str, bool]] = [
     ("roman", rf"[{_ROMAN_UNI}]\.?|(?:VIII|VII|VI|IV|IX|III|II|I|V|X)\.", True),
-    ("num", r"\d{1,2}\.(?!\d)|\d{1,2}(?=\s+[가-힣「『<(])", True),
+    ("num_dot", r"\d{1,2}\.(?!\d)", True),
+    ("num", r"\d{1,2}(?=\s+[가-힣「『<(])", True),
+    ("num_dash", r"\d{1,2}-\d{1,2}(?=\s)", True),
     ("hangul", rf"[{_HANGUL_ITEMS}]\.", True),
     ("num_paren", r"\d{1,2}\)", True),
     ("hangul_paren", rf"[{_HANGUL_ITEMS}]\)", True),
@@ -60,11 +62,23 @@ _BOLD_MARKER = re.compile(r"\*\*([^*]{1,4})\*\*\s+")
 # Inline markers in flattened text: always preceded by whitespace.
 _INLINE = re.compile(
     rf"(?<=\s)(?P<m>[{_ROMAN_UNI}](?=\s)|\?\?(?=\s?\S)|[{_CIRCLED}](?=\s?\S)|[○◦❍](?=\s)|[□■](?=\s[가-힣(『「])|※(?=\s)|[{PUA}](?=\s?\S)|[❖◈◇◆▷▶](?=\s)"
-    rf"|-(?=\s)|\d{{1,2}}\.(?=\s[가-힣])|[{_HANGUL_ITEMS}]\.(?=\s)|\?(?=[^\s?]))"
+    rf"|-(?=\s)|\d{{1,2}}\.(?=\s[가-힣])|\d{{1,2}}-\d{{1,2}}(?=\s[가-힣])|<붙임\s*\d*>|[{_HANGUL_ITEMS}]\.(?=\s)|\?(?=[^\s?]))"
 )
 _TOC = re.compile(r"목\s*차")
 _FLAT_LINE = 1500  # a body line longer than this is a flattened document
-_PLAIN_HEADING = re.compile(r"^[가-힣][가-힣 ·및()]{1,24}$")
+# an unmarked heading: short ('추진 방향', '추진 내용 및 계획'), two words at least
+_PLAIN_HEADING = re.compile(r"^[가-힣]+(?: [가-힣·및()]+){1,4}$")
+_PLAIN_MAX = 15
+_INDENT = " \t\u3000\x0b\x0c"
+# Lines that are page furniture or masking, never items: '-  82  -', '3', '****'
+# (re.M: these are matched at a line's start inside the text, where a bare '^' never matches)
+_FURNITURE = re.compile(r"^[\s\x0c]*(?:-\s*\d{1,3}\s*-|\d{1,3}\s*/\s*\d{1,3}|\*+)[\s\x0c]*$", re.M)
+_PAGE_NUMBER = re.compile(r"^[\s\x0c]*\d{1,3}[\s\x0c]*$", re.M)
+# A marker alone on its line, its heading on the next (HWPX text dumps: 'Ⅰ' ⏎ '참여자 선정 개요')
+_BARE_MARKER = re.compile(
+    rf"^[{_INDENT}]*(?:[{_ROMAN_UNI}]\.?|\d{{1,2}}\.?|[{_HANGUL_ITEMS}]\.|[{_CIRCLED}])[{_INDENT}]*$",
+    re.M,
+)
 _LETTER_SPACED_LEAD = re.compile(r"^(?:[가-힣] ){2,}[가-힣](?= |$)")
 _SENTENCE_END = re.compile(r"(?<=[다함음임됨요])\.\s|[.?!]\s")
 
@@ -85,11 +99,11 @@ def _kind_of(line: str) -> tuple[str, str, int] | None:
         m = rx.match(line)
         if m:
             rest = line[m.end() :]
-            if kind in ("num", "hangul", "roman") and (
+            if kind in ("num", "num_dot", "hangul", "roman") and (
                 not rest.strip() or rest.lstrip()[:1].isdigit()
             ):
                 return None
-            if kind == "num" and not rest[:1].isspace():
+            if kind in ("num", "num_dot") and not rest[:1].isspace():
                 return None
             return kind, m.group(0), m.end()
     return None
@@ -110,11 +124,17 @@ def _readable(title: str) -> str:
     )
 
 
+def _indent_of(line: str) -> int:
+    """Indentation in spaces; a form feed (page break) before an item is not indentation."""
+    line = line.lstrip("\x0c\x0b")
+    return len(line) - len(line.lstrip(" \t\u3000"))
+
+
 def _line_marks(text: str, ls: int, le: int, next_is_mark: bool) -> _Mark | None:
     line = text[ls:le]
-    stripped = line.lstrip(" \t\u3000")
-    indent = len(line) - len(stripped)
-    pos = ls + indent
+    stripped = line.lstrip(_INDENT)
+    indent = _indent_of(line)
+    pos = ls + len(line) - len(stripped)
     deco_md = _MD.match(stripped)
     level = 0
     if deco_md:
@@ -135,13 +155,26 @@ def _line_marks(text: str, ls: int, le: int, next_is_mark: bool) -> _Mark | None
     kind_info = _kind_of(stripped)
     if kind_info:
         kind, marker, off = kind_info
-        return _Mark(kind, indent, ls + indent, marker, pos + off, le)
+        if not stripped[off:].strip():
+            return None  # a lone '□' / '■' is a checkbox cell, not an item
+        return _Mark(
+            kind,
+            indent,
+            pos - (len(line) - len(line.lstrip(_INDENT)) - indent),
+            marker,
+            pos + off,
+            le,
+        )
     if deco_md:
         return _Mark("md", level, ls + indent, "#" * level, pos, le)
     bold = _BOLD_LINE.fullmatch(stripped)
     if bold and len(stripped) <= 80:
         return _Mark("bold", indent, body_start, "**", body_start, le)
-    if next_is_mark and _PLAIN_HEADING.match(stripped.strip()):
+    if (
+        next_is_mark
+        and len(stripped.strip()) <= _PLAIN_MAX
+        and _PLAIN_HEADING.match(stripped.strip())
+    ):
         return _Mark("plain", indent, body_start, "", body_start, le)
     return None
 
@@ -186,10 +219,55 @@ def _toc_spans(text: str, start: int, end: int) -> list[Span]:
     return spans
 
 
+_TOC_ENTRY = re.compile(
+    rf"(?P<m>[{_ROMAN_UNI}]\.?|\d{{1,2}}\.|<붙임\s*\d*>)\s*(?P<t>[^\d{_ROMAN_UNI}<※]+?)\s+\d{{1,3}}(?=\s|$)"
+)
+
+
+def _toc_titles(text: str, spans: list[Span]) -> list[str]:
+    """Heading titles as the table of contents writes them ('Ⅲ. 추진계획 7' → '추진계획')."""
+    return [m.group("t").strip() for s in spans for m in _TOC_ENTRY.finditer(text, s.start, s.end)]
+
+
+def _cut_run_on(sections: list[Section], toc: list[str]) -> None:
+    """A flattened heading runs on into what follows it; the table of contents, or the title of
+    its first child, says where it ends ('추진계획 협치 일상화를 위한 …' → '추진계획')."""
+    first_child: dict[str, str] = {}
+    for sec in sections:
+        if sec.parent_id and sec.parent_id not in first_child:
+            first_child[sec.parent_id] = sec.title
+    keys = sorted({re.sub(r"\s+", "", t) for t in toc if len(t) >= 2}, key=len, reverse=True)
+    for sec in sections:
+        compact = re.sub(r"\s+", "", sec.title)
+        hit = next((k for k in keys if compact.startswith(k) and len(compact) > len(k)), None)
+        if hit:
+            sec.title = _readable(_prefix_with_spaces(sec.title, len(hit)))
+            continue
+        child = first_child.get(sec.section_id)
+        if child and len(child) >= 6:
+            at = sec.title.find(child)
+            if at > 1:
+                sec.title = sec.title[:at].rstrip()
+
+
+def _prefix_with_spaces(title: str, n_chars: int) -> str:
+    """The shortest prefix of ``title`` holding ``n_chars`` non-space characters."""
+    seen = 0
+    for i, ch in enumerate(title):
+        if not ch.isspace():
+            seen += 1
+        if seen == n_chars:
+            return title[: i + 1]
+    return title
+
+
 def _title(text: str, mark: _Mark) -> str:
     raw = text[mark.title_start : mark.title_end].strip()
     if mark.kind in ("md", "bold"):
         raw = raw.strip("*# ")
+    raw = re.split(r"\s{2,}※", raw)[
+        0
+    ]  # '제출기한: 매월 5일까지   ※ 7월 …': the note is not the title
     spaced = _LETTER_SPACED_LEAD.match(raw)
     if spaced and spaced.end() < len(raw):
         raw = spaced.group(0)  # 'Ⅲ 추 진 방 향 『3대 분야 …』 …': the heading is the spaced words
@@ -203,7 +281,8 @@ def _title(text: str, mark: _Mark) -> str:
 
 def segment(text: str, start: int, end: int, exclude: list[Span] | None = None) -> list[Section]:
     """The section tree of ``text[start:end]``, leaving out ``exclude`` spans (tables, TOC)."""
-    skip = sorted([*(exclude or []), *_toc_spans(text, start, end)], key=lambda s: s.start)
+    toc = _toc_spans(text, start, end)
+    skip = sorted([*(exclude or []), *toc], key=lambda s: s.start)
 
     def skipped(pos: int) -> bool:
         return any(s.start <= pos < s.end for s in skip)
@@ -213,12 +292,40 @@ def segment(text: str, start: int, end: int, exclude: list[Span] | None = None) 
     while pos < end:
         nl = text.find("\n", pos, end)
         le = end if nl < 0 else nl
-        if text[pos:le].strip():
-            lines.append((pos, le))
+        line_end = le - 1 if le > pos and text[le - 1] == "\r" else le
+        if text[pos:line_end].strip() and not _FURNITURE.match(text, pos, line_end):
+            lines.append((pos, line_end))
         pos = le + 1
 
     marks: list[_Mark] = []
+    merged: set[int] = set()
     for i, (ls, le) in enumerate(lines):
+        if i in merged:
+            continue
+        if _BARE_MARKER.match(text, ls, le) and i + 1 < len(lines) and not skipped(ls):
+            nls, nle = lines[i + 1]
+            heading = text[nls:nle].strip()
+            info = _kind_of(text[ls:le].strip(_INDENT) + " " + heading)
+            if (
+                info
+                and len(heading) <= 40
+                and _line_marks(text, nls, nle, next_is_mark=False) is None
+            ):
+                indent = _indent_of(text[ls:le])
+                marks.append(
+                    _Mark(
+                        info[0],
+                        indent,
+                        ls + len(text[ls:le]) - len(text[ls:le].lstrip(_INDENT)),
+                        info[1],
+                        nls,
+                        nle,
+                    )
+                )
+                merged.add(i + 1)
+                continue
+        if _PAGE_NUMBER.match(text, ls, le):
+            continue  # a page number alone on its line
         if le - ls > _FLAT_LINE:
             marks.extend(m for m in _inline_marks(text, ls, le) if not skipped(m.start))
             continue
@@ -248,8 +355,14 @@ def segment(text: str, start: int, end: int, exclude: list[Span] | None = None) 
 
     sections: list[Section] = []
     stack: list[tuple[tuple[str, int], Section]] = []
-    for mark in marks:
+    for i, mark in enumerate(marks):
         key = (mark.kind, mark.indent)
+        if mark.kind == "plain" and i + 1 < len(marks):
+            nk = (marks[i + 1].kind, marks[i + 1].indent)
+            if any(k == nk for k, _ in stack):
+                continue  # '심의 편성' ⏎ '○ …' with ○ already open: table debris, not a heading
+        if mark.kind == "attach":
+            stack.clear()  # <붙임> belongs to the document, not to the last item
         if any(k == key for k, _ in stack):
             while stack and stack[-1][0] != key:
                 stack.pop()
@@ -293,4 +406,5 @@ def segment(text: str, start: int, end: int, exclude: list[Span] | None = None) 
             s.char_end = s.head_end
             while s.char_end > s.char_start and text[s.char_end - 1].isspace():
                 s.char_end -= 1
+    _cut_run_on(sections, _toc_titles(text, toc))
     return sections
