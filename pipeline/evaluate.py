@@ -270,11 +270,29 @@ def score_document(doc: Document, gold: dict[str, Any]) -> dict[str, Score]:
     return out
 
 
+_ENTRY_KEYS = {
+    "budgets": {"at", "text", "nth", "amount_krw", "fiscal_year", "category", "item", "basis"},
+    "schedules": {"at", "when", "nth", "start", "end", "precision", "task"},
+    "projects": {"name", "parent"},
+}
+
+
 def load_gold(gold_dir: Path) -> list[dict[str, Any]]:
     files = sorted(gold_dir.glob("*.yaml"))
     if not files:
         raise GoldError(f"no gold files in {gold_dir}")
-    return [{**yaml.safe_load(f.read_text(encoding="utf-8")), "_file": f.name} for f in files]
+    golds = []
+    for f in files:
+        gold = {**yaml.safe_load(f.read_text(encoding="utf-8")), "_file": f.name}
+        for table, keys in _ENTRY_KEYS.items():
+            for entry in gold.get(table) or []:
+                extra = set(entry) - keys
+                if extra:  # an unquoted comma in a flow mapping splits a value into bogus keys
+                    raise GoldError(
+                        f"{f.name}: {table} entry {entry} has unknown keys {sorted(extra)}; quote values with commas"
+                    )
+        golds.append(gold)
+    return golds
 
 
 def source_path(gold: dict[str, Any]) -> Path:
