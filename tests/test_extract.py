@@ -66,7 +66,19 @@ def test_004_program_is_a_project_with_total(seed_docs):
         1_145_180_000,
         "해외도시협력담당관",
     )
-    assert all(b.project_id == p.project_id for b in doc.budgets)
+    parents = {x.project_id: x.parent_project_id for x in doc.projects}
+
+    def root(pid):
+        while parents.get(pid):
+            pid = parents[pid]
+        return pid
+
+    # every amount belongs to the program, directly or through one of its sub-projects
+    assert all(root(b.project_id) == p.project_id for b in doc.budgets)
+    sub = {x.name: x for x in doc.projects if x.parent_project_id == p.project_id}
+    assert "국제기구 평가 참가" in sub and "해외도시 대상 정책컨설팅 실시" in sub
+    in_sub = [b for b in doc.budgets if b.project_id == sub["국제기구 평가 참가"].project_id]
+    assert [b.amount_krw for b in in_sub] == [44_000_000]
 
 
 def test_004_schedule_table_lines(seed_docs):
