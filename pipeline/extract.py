@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from pipeline.dates import DateMatch, find_dates
+from pipeline.metadata import labelled_fields
 from pipeline.model import BudgetRow, Document, Project, ScheduleRow, Section, Table
 from pipeline.money import Amount, evaluate_basis, find_amounts
 
@@ -248,7 +249,8 @@ def budget_year_in_force(doc: Document) -> int | None:
             if c.is_header and "예산" in c.text
             for y in _years(c.text)
         ]
-        return max(years) if years else document_year(doc)
+        dated = doc.meta.approved_on or doc.meta.produced_on
+        return max(years) if years else (dated.year if dated else None)
     return None
 
 
@@ -432,6 +434,7 @@ def _budgets(doc: Document) -> list[BudgetRow]:
     rows: list[BudgetRow] = []
     end = doc.meta.body_end or len(doc.text)
     in_force = budget_year_in_force(doc)
+    rows.extend(_field_budgets(doc))
     for t in doc.tables:
         rows.extend(_cell_budgets(doc, t))
         for c in t.cells:
@@ -462,6 +465,37 @@ def _budgets(doc: Document) -> list[BudgetRow]:
             continue
         unique.append(b)
     return unique
+
+
+_WON_FIELDS = ("예산", "지출")  # label/value program sheets state these in won, without a unit
+_BARE_WON = re.compile(r"\d{1,3}(?:,\d{3})+")
+
+
+def _field_budgets(doc: Document) -> list[BudgetRow]:
+    """예산 / 지출 of a program sheet written as labelled fields: '예산' ⏎ '"265,012,000,000"'."""
+    if doc.meta.doc_kind != "budget_program":
+        return []
+    fields = labelled_fields(doc.text)
+    out = []
+    for label in _WON_FIELDS:
+        if label not in fields:
+            continue
+        m = _BARE_WON.fullmatch(doc.text[slice(*fields[label])].strip().strip('"'))
+        if m is None:
+            continue
+        start = doc.text.index(m.group(0), fields[label][0])
+        out.append(
+            BudgetRow(
+                "",
+                label,
+                int(m.group(0).replace(",", "")),
+                m.group(0),
+                "원",
+                start,
+                start + len(m.group(0)),
+            )
+        )
+    return out
 
 
 def _prose_line_budgets(doc: Document, ls: int, le: int, in_force: int | None) -> list[BudgetRow]:

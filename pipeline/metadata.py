@@ -116,9 +116,39 @@ def _tab_table_value(text: str, header: str) -> str | None:
     return None
 
 
+# A label on its own line, the value below: '사업' ⏎ '시내버스 재정지원'. Seoul's open-finance
+# program sheets write each label three times ('사업사업사업'), an artefact kept as it is.
+_FIELD_LABEL = re.compile(
+    r"^(부서|사업|예산|지출|기능|정책|단위|목적|내용|근거|경위|계획)(?:\1)*[ \t]*\r?$", re.M
+)
+
+
+def labelled_fields(text: str, limit: int = 4000) -> dict[str, tuple[int, int]]:
+    """Spans of the values of a label/value sheet (first occurrence of each label)."""
+    out: dict[str, tuple[int, int]] = {}
+    for m in _FIELD_LABEL.finditer(text, 0, min(limit, len(text))):
+        start = text.find("\n", m.end())
+        if start < 0:
+            continue
+        start += 1
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        value = text[start:end].rstrip("\r")
+        if value.strip() and not _FIELD_LABEL.match(value):
+            out.setdefault(m.group(1), (start, start + len(value)))
+    return out
+
+
 def read_metadata(text: str) -> DocumentMeta:
     end = body_end(text)
     meta = DocumentMeta(doc_kind=classify(text, end), body_end=end)
+    fields = labelled_fields(text)
+    if {"사업", "예산"} <= fields.keys() and meta.doc_kind == "other":
+        # a program sheet written as labelled fields (사업 / 예산 / 부서 …)
+        meta.doc_kind = "budget_program"
+        meta.title = text[slice(*fields["사업"])].strip()
+        if "부서" in fields:
+            meta.department = text[slice(*fields["부서"])].strip()
     lines = _lines(text, min(end, 3000))
 
     header = _HEADER.search(text[: min(end, 5000)])
@@ -132,7 +162,7 @@ def read_metadata(text: str) -> DocumentMeta:
 
     footer = _footer(text, end)
     meta.organization = footer.get("기관명")
-    meta.department = footer.get("부서명")
+    meta.department = footer.get("부서명") or meta.department
     meta.doc_number = meta.doc_number or footer.get("문서번호")
     if footer.get("생산일자"):
         meta.produced_on = parse_date(footer["생산일자"])

@@ -42,7 +42,7 @@ def build_corpus(target_bytes: int, dest: Path) -> tuple[int, int]:
     total = n = 0
     copy = 0
     while total < target_bytes:
-        for p, data in sources:
+        for i, (p, data) in enumerate(sources):
             text = data.decode("utf-8", errors="surrogateescape")
             text = _MGMT.sub(lambda m, c=copy: f"관리번호 {m.group(1)}{c:05d}", text)
             out = (
