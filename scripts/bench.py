@@ -46,7 +46,7 @@ def build_corpus(target_bytes: int, dest: Path) -> tuple[int, int]:
             text = data.decode("utf-8", errors="surrogateescape")
             text = _MGMT.sub(lambda m, c=copy: f"관리번호 {m.group(1)}{c:05d}", text)
             out = (
-                dest / f"c{copy:05d}_{p.name}"
+                dest / f"c{copy:05d}_{i:03d}_{p.name}"
             )  # doc_id falls back to the file stem: keep stems distinct
             out.write_bytes(text.encode("utf-8", errors="surrogateescape"))
             total += out.stat().st_size
