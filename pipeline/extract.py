@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from pipeline.dates import DateMatch, find_dates
-from pipeline.metadata import labelled_fields
+from pipeline.metadata import is_field_label, labelled_fields
 from pipeline.model import BudgetRow, Document, Project, ScheduleRow, Section, Table
 from pipeline.money import Amount, evaluate_basis, find_amounts
 
@@ -473,7 +473,8 @@ _BARE_WON = re.compile(r"\d{1,3}(?:,\d{3})+")
 
 def _field_budgets(doc: Document) -> list[BudgetRow]:
     """예산 / 지출 of a program sheet written as labelled fields: '예산' ⏎ '"265,012,000,000"'."""
-    if doc.meta.doc_kind != "budget_program":
+    first = next((ln for ln in doc.text[:400].splitlines() if ln.strip()), "")
+    if doc.meta.doc_kind != "budget_program" or not is_field_label(first):
         return []
     fields = labelled_fields(doc.text)
     out = []

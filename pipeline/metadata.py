@@ -123,6 +123,10 @@ _FIELD_LABEL = re.compile(
 )
 
 
+def is_field_label(line: str) -> bool:
+    return bool(_FIELD_LABEL.match(line))
+
+
 def labelled_fields(text: str, limit: int = 4000) -> dict[str, tuple[int, int]]:
     """Spans of the values of a label/value sheet (first occurrence of each label)."""
     out: dict[str, tuple[int, int]] = {}
@@ -143,7 +147,8 @@ def read_metadata(text: str) -> DocumentMeta:
     end = body_end(text)
     meta = DocumentMeta(doc_kind=classify(text, end), body_end=end)
     fields = labelled_fields(text)
-    if {"사업", "예산"} <= fields.keys() and meta.doc_kind == "other":
+    first = next((ln for ln in text[:400].splitlines() if ln.strip()), "")
+    if {"사업", "예산"} <= fields.keys() and meta.doc_kind == "other" and is_field_label(first):
         # a program sheet written as labelled fields (사업 / 예산 / 부서 …)
         meta.doc_kind = "budget_program"
         meta.title = text[slice(*fields["사업"])].strip()
