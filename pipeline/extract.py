@@ -22,7 +22,7 @@ import re
 from pipeline.dates import DateMatch, find_dates
 from pipeline.metadata import is_field_label, labelled_fields
 from pipeline.model import BudgetRow, Document, Project, ScheduleRow, Section, Table
-from pipeline.money import Amount, evaluate_basis, find_amounts
+from pipeline.money import MONEY_UNITS, Amount, evaluate_basis, find_amounts
 
 # A schedule section's title (spaces removed): '추진 일정', '2016년도 추진일정', '향후 일정' …
 _SCHEDULE_TITLE = re.compile(
@@ -209,7 +209,12 @@ _YEAR_TOKEN = re.compile(
 # ... but not the year of a comparison or a bound: ’15년 대비, '12년까지
 _NOT_FISCAL_AFTER = re.compile(r"\s*(?:년도?)?\s*(?:최종\s*)?(?:대비|까지|부터|이후|이전)")
 _DIFFERENCE_BEFORE = re.compile(r"(?:대비|증감|증가|감소)\s*[:：]?\s*$")
-_CLAUSE_BREAK = re.compile(r"\n|<br\s*/?>|[○□■▷※●◦]|\s-\s|\?\?")
+_DATE_AFTER_COLON = re.compile(
+    r"(?:(?!,\s)[^\n:：(])*?[:：]\s*~?\s*(?:(?P<y4>(?:19|20)\d\d)\s*[.년]|[‘’'`](?P<y2>\d\d)\s*[.년])"
+)
+# An amount that bounds something (40억원 이상, 300억원~500억원 미만) is a threshold, not a budget
+_BOUND_AFTER = re.compile(r"\s*(?:이상|이하|미만|초과|~|∼)")
+_CLAUSE_BREAK = re.compile(r"\n|<br\s*/?>|[○□■▷※●◦]|\s-\s|\?\?|,\s")  # ', ': one event of a list
 
 
 def _year_tokens(text: str) -> list[tuple[int, bool]]:
@@ -258,28 +263,53 @@ def _section_years(doc: Document, pos: int) -> int | None:
     """A year in the titles of the sections around ``pos``, innermost first."""
     by_id = {s.section_id: s for s in doc.sections}
     sec = doc.section_at(pos)
+    while sec is not None and sec.title_start <= pos < sec.head_end:
+        sec = by_id.get(
+            sec.parent_id or ""
+        )  # the amount's own heading: its clause was read already
     while sec is not None:
-        y = _year_from([sec.title])
+        y = _scoping_year(sec.title)
         if y:
             return y
         sec = by_id.get(sec.parent_id or "")
     return None
 
 
-def fiscal_year_at(doc: Document, pos: int, lo: int, default: int | None) -> int | None:
+_DATED_AS_OF = re.compile(r"기준")
+
+
+def _scoping_year(title: str) -> int | None:
+    """A year that scopes a heading's whole section: leading the title ('2020년 지방재정 …',
+    "'20년 사업 개요") or dating it ('예산 집행현황('18.6.30 기준 …)'); not one in passing
+    ('발행규모 : … ('19년 이월 3,187억원 포함)')."""
+    for m in _YEAR_TOKEN.finditer(title):
+        leading = not title[: m.start()].strip(" ●○□■-·'‘’`")
+        as_of = _DATED_AS_OF.search(title, m.end(), m.end() + 12)
+        if (leading or as_of) and not _NOT_FISCAL_AFTER.match(title, m.end()):
+            return int(m.group("y4")) if m.group("y4") else 2000 + int(m.group("y2"))
+    return None
+
+
+def fiscal_year_at(
+    doc: Document, pos: int, lo: int, default: int | None, end: int | None = None
+) -> int | None:
     """The fiscal year of an amount written at ``pos``: stated in its own clause, else in its
     section titles, else ``default``; none for a difference (’15년 대비 991억원)."""
     window = doc.text[max(lo, pos - 80) : pos]
     if _DIFFERENCE_BEFORE.search(window[-12:]):
         return None
+    if end is not None and _BOUND_AFTER.match(doc.text, end):
+        return None
     cuts = list(_CLAUSE_BREAK.finditer(window))
     clause = window[cuts[-1].end() :] if cuts else window
     tokens = _year_tokens(clause)
-    if (
-        tokens
-    ):  # the nearest year governs: '13년 … (2,160억원 중 50억원); '12년까지 … (2,250억원) has none
+    # the nearest year governs: '13년 … (2,160억원 중 50억원); '12년까지 … (2,250억원) has none
+    if tokens:
         year, fiscal = tokens[-1]
         return year if fiscal else None
+    after = _DATE_AFTER_COLON.match(doc.text, pos, min(len(doc.text), pos + 60))
+    if after:  # '등록보상금 900만원 지급 : ~'20.8월': the item's own date
+        return int(after.group("y4")) if after.group("y4") else 2000 + int(after.group("y2"))
     return _section_years(doc, pos) or default
 
 
@@ -383,7 +413,7 @@ def _text_budgets(
             or fallback_item
         )
         basis_amount = evaluate_basis(basis) if basis else None
-        year = fiscal_year_at(doc, a.start, start, default_year)
+        year = fiscal_year_at(doc, a.start, start, default_year, a.end)
         category = None
         if table is not None:
             cell = next((c for c in table.cells if c.char_start <= a.start < c.char_end), None)
@@ -435,6 +465,7 @@ def _budgets(doc: Document) -> list[BudgetRow]:
     end = doc.meta.body_end or len(doc.text)
     in_force = budget_year_in_force(doc)
     rows.extend(_field_budgets(doc))
+    rows.extend(_flattened_table_budgets(doc, in_force))
     for t in doc.tables:
         rows.extend(_cell_budgets(doc, t))
         for c in t.cells:
@@ -496,6 +527,48 @@ def _field_budgets(doc: Document) -> list[BudgetRow]:
                 start + len(m.group(0)),
             )
         )
+    return out
+
+
+_UNIT_DECLARED = re.compile(r"\(\s*단위\s*[:：]\s*(천원|백만원|억원|만원|원)\s*\)")
+_BARE_NUMBER = re.compile(
+    r"(?<![\d.,])[△Δ▲-]?\d{1,3}(?:,\d{3})+(?![\d.,]|\s*(?:%|명|건|개|회|년|월|일|원|천원|만원|억|조))"
+)
+_FLAT_TABLE_END = re.compile(r"<붙임|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]\s|[□○※]|\?\?|\n")
+
+
+def _flattened_table_budgets(doc: Document, in_force: int | None) -> list[BudgetRow]:
+    """A money table the converter flattened into a line: after '(단위 : 천원)', the bare numbers
+    up to the next item are amounts in that unit, each named by the words before it
+    ('… (단위 : 천원) 구분 소요예산 계 4,611,935 시정협치 체계구축 등 461,665 …')."""
+    out = []
+    end_all = doc.meta.body_end or len(doc.text)
+    for u in _UNIT_DECLARED.finditer(doc.text, 0, end_all):
+        if _in_any(u.start(), doc.tables) is not None:
+            continue
+        stop = _FLAT_TABLE_END.search(doc.text, u.end(), end_all)
+        end = stop.start() if stop else end_all
+        unit = u.group(1)
+        prev = u.end()
+        for m in _BARE_NUMBER.finditer(doc.text, u.end(), end):
+            value = int(re.sub(r"[^\d]", "", m.group(0)))
+            if m.group(0)[0] in "△Δ▲-":
+                value = -value
+            item = _clean_item(doc.text[prev : m.start()])
+            item = re.sub(r"^(?:구\s*분|소요예산|예산액|금액)\s*", "", item).strip() or item
+            out.append(
+                BudgetRow(
+                    "",
+                    item,
+                    value * MONEY_UNITS[unit],
+                    m.group(0),
+                    unit,
+                    m.start(),
+                    m.end(),
+                    fiscal_year=fiscal_year_at(doc, m.start(), u.end(), in_force),
+                )
+            )
+            prev = m.end()
     return out
 
 

@@ -43,9 +43,14 @@ NEGATIVE_SIGNS = "△Δ▲−-"  # "-" last: literal inside [...]
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _PART = rf"(?:{_NUM})\s*(?:조|억|천만|백만|십만|만|천|백)"
+# 조 and 억 stand for 조원 / 억원 even without 원 ('총 9,845억', '5.4조 지방재정부담'), unless a
+# counter follows ('1억 명').
+_BARE_SCALE = r"(?:조|억)(?!\s*(?:명|개|건|회|톤|가구|마리|대|권|장|주|평|㎡|m|km|달러|불|위안|엔|유로)|[가-힣])"
 _AMOUNT = re.compile(
+    r"(?<!제)(?<!제\s)"  # 제18조 is an article of a law, not 18조원
     rf"(?:(?P<sign>[{NEGATIVE_SIGNS}])\s?(?=\d))?"
-    rf"(?P<body>(?:{_PART}\s*)*(?:{_NUM})\s*(?:조|억|천만|백만|십만|만|천|백)?\s*원|(?:{_PART}\s*)+원)"
+    rf"(?P<body>(?:{_PART}\s*)*(?:{_NUM})\s*(?:조|억|천만|백만|십만|만|천|백)?\s*원|(?:{_PART}\s*)+원"
+    rf"|(?:{_PART}\s*)*(?:{_NUM})\s*{_BARE_SCALE})"
     r"(?!칙|화|장|형|료|자|고|인|본|래|리|소|점)"
 )
 _TOKEN = re.compile(rf"({_NUM})\s*(조|억|천만|백만|십만|만|천|백)?")
@@ -87,7 +92,7 @@ def _amount_from_match(m: re.Match[str], offset: int) -> Amount:
     body = m.group("body")
     total = Decimal(0)
     unit = "원"
-    for num, scale in _TOKEN.findall(body[: body.rindex("원")]):
+    for num, scale in _TOKEN.findall(body[: body.rindex("원")] if body.endswith("원") else body):
         mult = _SCALE[scale] if scale else 1
         total += _decimal(num) * mult
         unit = f"{scale}원" if scale else "원"

@@ -23,6 +23,9 @@ from pipeline.nlp import first_sentence, restore_spacing
 PUA = "\ue000-\uf8ff\U000f0000-\U000ffffd"
 _ROMAN_UNI = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_YEAR_TITLE = re.compile(
+    r"(?:19|20)\d\d년"
+)  # '4 2020년 지방재정 …': a title that starts with a year
 _HANGUL_ITEMS = (
     "가나다라마바사아자차카타파하"  # 가. 나. 다. … (not the range 가-하: that is every syllable)
 )
@@ -31,7 +34,7 @@ _HANGUL_ITEMS = (
 _LINE_MARKERS: list[tuple[str, str, bool]] = [
     ("roman", rf"[{_ROMAN_UNI}]\.?|(?:VIII|VII|VI|IV|IX|III|II|I|V|X)\.", True),
     ("num_dot", r"\d{1,2}\.(?!\d)", True),
-    ("num", r"\d{1,2}(?=\s+[가-힣「『<(])", True),
+    ("num", r"\d{1,2}(?=\s+(?:[가-힣「『<(‘’']|(?:19|20)\d\d년))", True),
     ("num_dash", r"\d{1,2}-\d{1,2}(?=\s)", True),
     ("hangul", rf"[{_HANGUL_ITEMS}]\.", True),
     ("num_paren", r"\d{1,2}\)", True),
@@ -100,9 +103,10 @@ def _kind_of(line: str) -> tuple[str, str, int] | None:
         if m:
             rest = line[m.end() :]
             if kind in ("num", "num_dot", "hangul", "roman") and (
-                not rest.strip() or rest.lstrip()[:1].isdigit()
+                not rest.strip()
+                or (rest.lstrip()[:1].isdigit() and not _YEAR_TITLE.match(rest.lstrip()))
             ):
-                return None
+                return None  # '2020. 9.' is a date; '4 2020년 지방재정 …' is a heading
             if kind in ("num", "num_dot") and not rest[:1].isspace():
                 return None
             return kind, m.group(0), m.end()
