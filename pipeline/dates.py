@@ -25,7 +25,7 @@ _APOS = f"[{APOSTROPHES}]"
 _Y = rf"(?:(?P<Y>(?:19|20)\d\d)|{_APOS}\s?(?P<YY>\d\d))"
 _SEP = r"\s*[.\-/]\s*"
 _M = r"(?P<M>1[0-2]|0?[1-9])(?!\d)"
-_D = r"(?P<D>3[01]|[12]\d|0?[1-9])(?!\d)(?!(?!일)[가-힣])"  # '3대 분야' is not day 3
+_D = r"(?P<D>3[01]|[12]\d|0?[1-9])(?!\d)(?!-\d)(?!(?!일)[가-힣])"  # '3대 분야' is not day 3
 
 # Each form of one point in time, tried in this order at a position.
 _POINT_FORMS: list[tuple[str, re.Pattern[str]]] = [

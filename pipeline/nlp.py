@@ -37,3 +37,9 @@ def first_sentence(text: str) -> str:
     with _lock:
         sents = kiwi().split_into_sents(text)
     return sents[0].text if sents else text
+
+
+def tokenize_many(texts: list[str]) -> list[list]:  # list of kiwipiepy Token lists
+    """Kiwi's tokens for many short texts in one call (Kiwi batches them internally)."""
+    with _lock:
+        return [list(t) for t in kiwi().tokenize(texts)]

@@ -18,7 +18,8 @@ import re
 from dataclasses import dataclass
 
 from pipeline.model import Section, Span
-from pipeline.nlp import first_sentence, restore_spacing
+from pipeline.dates import find_dates
+from pipeline.nlp import first_sentence, restore_spacing, tokenize_many
 
 PUA = "\ue000-\uf8ff\U000f0000-\U000ffffd"
 _ROMAN_UNI = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"
@@ -184,27 +185,58 @@ def _line_marks(text: str, ls: int, le: int, next_is_mark: bool) -> _Mark | None
 
 
 def _inline_marks(text: str, ls: int, le: int) -> list[_Mark]:
-    marks: list[_Mark] = []
+    """Item markers inside a flattened line. Rules decide the clear cases; the date parser and
+    kiwipiepy decide the ambiguous ones (measured by scripts/inline_marker_accuracy.py):
+
+    * a number is a marker unless it lies inside a date ('’17. 12. 나.' vs '~ 12. 3. 협치 …');
+    * '-' between two numbers is a range, not a bullet;
+    * '-' or '○' right after a particle, a connective or an adnominal ending sits inside a
+      sentence ('… 위원회와 - …'), as kiwipiepy's tags of the preceding words tell.
+    """
+    dates = [(d.start, d.end) for d in find_dates(text, None, ls, le)]
+    candidates: list[tuple[re.Match[str], str]] = []
     for m in _INLINE.finditer(text, ls, le):
         tok = m.group("m")
         s = m.start()
         before = text[max(ls, s - 12) : s].rstrip()
         prev = before[-1:] if before else ""
+        nxt = text[m.end() : m.end() + 3].strip()[:1]
         if tok in "□■" and (prev in "□■" or text[m.end() : m.end() + 2].strip() in ("□", "■")):
             continue  # a checkbox pair '■ □' of a flattened checklist table
-        if tok[0].isdigit() and (prev.isdigit() or prev == "."):
-            continue  # '2020. 2. 남북…' is a date, not item 2.
-        if tok == "-":
-            nxt = text[m.end() : m.end() + 3].strip()[:1]
-            if prev.isdigit() or nxt.isdigit() or prev in "~-":
-                continue
+        if tok[0].isdigit() and any(a <= s < b for a, b in dates):
+            continue  # '2020. 2. 남북…': the month of a date, not item 2.
+        if tok == "-" and (prev.isdigit() and nxt.isdigit() or prev in "~-"):
+            continue  # '2016.03 - 2016.12'
+        candidates.append((m, tok))
+    inside = _inside_sentence(text, ls, [m.start() for m, tok in candidates if tok in ("-", "○")])
+    marks: list[_Mark] = []
+    for m, tok in candidates:
+        if m.start() in inside:
+            continue
         kind = _kind_of(tok + " x") or _kind_of(tok + "x")
         if kind is None:
             continue
-        marks.append(_Mark(kind[0], 0, s, tok, m.end(), le))
+        marks.append(_Mark(kind[0], 0, m.start(), tok, m.end(), le))
     for a, b in zip(marks, marks[1:], strict=False):
         a.title_end = b.start
     return marks
+
+
+# Kiwi tags after which a sentence goes on: particles (J*), connective (EC) and adnominal (ETM)
+# endings, determiners (MM).
+_CONTINUING_TAGS = ("J", "EC", "ETM", "MM")
+
+
+def _inside_sentence(text: str, ls: int, positions: list[int]) -> set[int]:
+    """The positions whose preceding words end mid-sentence, by kiwipiepy's analysis."""
+    if not positions:
+        return set()
+    contexts = [text[max(ls, p - 24) : p].rstrip() for p in positions]
+    out = set()
+    for p, tokens in zip(positions, tokenize_many(contexts), strict=True):
+        if tokens and tokens[-1].tag.startswith(_CONTINUING_TAGS):
+            out.add(p)
+    return out
 
 
 def _toc_spans(text: str, start: int, end: int) -> list[Span]:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import EXTERNAL, SEED_000, SEED_001, SEED_002, SEED_003, SEED_004, SEEDS, needs_shared
 
@@ -119,3 +121,51 @@ def test_external_text_documents_segment(tmp_path):
     for f in files:
         doc = process_path(f, f.parent)
         assert all(doc.text[s.char_start : s.char_end] for s in doc.sections)
+
+
+def _flattened(body: str) -> str:
+    """A one-line body as the city's converter writes it, padded past the flattened-line length."""
+    filler = " ○ 기존 전략계획 형태의 압축적 내용에 맞춘 구체적인 실행계획 마련 필요" * 40
+    return "Ⅰ 추 진 배 경 ?? 자료 현행화 필요 " + body + filler + "\n"
+
+
+def test_kiwi_keeps_a_sentence_whole():
+    """'-' after a connective ending (…협의하였으며 - …) continues the sentence; after a noun it is an item."""
+    from pipeline.segment import segment
+
+    text = _flattened(
+        "○ 관계부서와 협의하였으며 - 그 결과를 반영함 ○ 분과 구성 - 외부 전문가 참여 확대"
+    )
+    sections = segment(text, 0, len(text))
+    dash_titles = [s.title for s in sections if s.marker == "-"]
+    assert "외부 전문가 참여 확대" in dash_titles[0]
+    assert not any(t.startswith("그 결과를") for t in dash_titles)
+
+
+def test_numbers_inside_dates_are_not_items():
+    from pipeline.segment import segment
+
+    text = _flattened(
+        "○ 성과공유회 : ’17. 12. 나. 시민협력 지원 ○ 제작 : ’17. 5. ~ 12. 3. 제도 기반 강화 3-3 평가 도입"
+    )
+    titles = (
+        {(s.marker, s.title.split()[0]) for s in sections}
+        if (sections := segment(text, 0, len(text)))
+        else set()
+    )
+    assert ("나.", "시민협력") in titles and ("3.", "제도") in titles and ("3-3", "평가") in titles
+    assert not any(m in ("12.", "5.") for m, _ in titles)
+
+
+def test_inline_marker_accuracy_on_the_hand_labels():
+    """scripts/inline_marker_accuracy.py on tests/gold/inline_markers.tsv (145 labelled candidates)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "ima", Path(__file__).resolve().parents[1] / "scripts" / "inline_marker_accuracy.py"
+    )
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    m = mod.measure()
+    assert m["candidates"] >= 140
+    assert m["accuracy"] >= 0.99, m["wrong"]
