@@ -169,3 +169,17 @@ def test_inline_marker_accuracy_on_the_hand_labels():
     m = mod.measure()
     assert m["candidates"] >= 140
     assert m["accuracy"] >= 0.99, m["wrong"]
+
+
+@needs_shared
+def test_every_external_document_runs_through(tmp_path):
+    """All of ../shared/corpus/external through the real run: text documents are processed,
+    originals not read yet (PDF, HWPX) become clear errors rows, nothing crashes."""
+    from pipeline.run import ingest
+
+    s = ingest(EXTERNAL, tmp_path / "out")
+    assert s.docs_seen >= 120 and s.docs_processed >= 70
+    assert {e.error_type for e in s.errors} <= {"UnsupportedFormatError", "DuplicateDocumentError"}
+    assert all(
+        "are not read by gyeoljae" in e.message or "already taken" in e.message for e in s.errors
+    )
