@@ -267,5 +267,47 @@ def show(
     console.print(st)
 
 
+@app.command()
+def check(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Documents, or folders of documents, to check.")
+    ],
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Print every check, not only the mismatches.")
+    ] = False,
+) -> None:
+    """Check each document's own arithmetic: 산출근거 products, 계/합계/소계 rows, 총 columns,
+    산출근거 groups and breakdowns such as '655억원 (시정형 450억원, …)'.
+
+    Mismatches are printed as the document states them, never corrected. Exit code 1 if any.
+    """
+    from pipeline.checks import check_document
+    from pipeline.errors import StageFailed
+    from pipeline.ingest import iter_source_paths
+    from pipeline.process import process_path
+
+    mismatches = total = 0
+    for root in paths:
+        for path in iter_source_paths(root):
+            try:
+                doc = process_path(path, root if root.is_dir() else path.parent)
+            except StageFailed as exc:
+                err_console.print(f"[red]skipped[/] {path}: {exc}")
+                continue
+            checks = check_document(doc)
+            bad = [c for c in checks if not c.ok]
+            total += len(checks)
+            mismatches += len(bad)
+            console.print(
+                f"[bold]{doc.doc_id}[/] ({path.name}): {len(checks)} checks, {len(bad)} mismatch(es)"
+            )
+            for c in checks if show_all else bad:
+                console.print(
+                    "  " + c.describe(doc.text), markup=False, highlight=False, soft_wrap=True
+                )
+    console.print(f"{total} checks, {mismatches} mismatch(es)")
+    raise typer.Exit(1 if mismatches else 0)
+
+
 def run() -> None:  # pragma: no cover
     sys.exit(app())

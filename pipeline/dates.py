@@ -43,6 +43,8 @@ _QUARTER = re.compile(rf"(?:{_Y}\s*(?:년도?|\.)?\s*)?(?P<Q>[1-4])\s*(?:/\s*4\s
 # '2~3월', '7 ~ 12월': a month range whose year is the one in force
 _MONTH_RANGE = re.compile(r"(?P<M1>1[0-2]|0?[1-9])\s*[~∼〜]\s*(?P<M2>1[0-2]|0?[1-9])\s*월")
 _FROM = re.compile(r"\s*부터")
+# '~종식시', '~ 해제 시까지': until an event; a period with no calendar bounds
+_UNTIL_EVENT = re.compile(r"[~∼〜]\s*(?:상황\s*)?(?:종식|종료|해제|완료|안정화)\s*시(?:\s*까지)?")
 _RECURRENCE: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"매\s*월|월\s*\d+\s*회(?:\s*이상)?|월\s*1?\s*회|매달"), "monthly"),
     (re.compile(r"격\s*월"), "bimonthly"),
@@ -59,7 +61,7 @@ _BEFORE_OK = re.compile(r"(?:^|[^\d.,\w])$|(?<=[가-힣(\[「『<])$")
 _AFTER_BAD = re.compile(
     r"^(?:\d|[.,]\d|\s*[%％]|(?:천원|백만원|만원|억|조|원|명|개|건|회|배|호|층|km|㎞|m|번|차|세))"
 )
-_CANDIDATE = re.compile(rf"{_APOS}\s?\d|\d|[상하]\s*반\s*기|매|격|분|연|상|수|월")
+_CANDIDATE = re.compile(rf"{_APOS}\s?\d|\d|[상하]\s*반\s*기|매|격|분|연|상|수|월|[~∼〜]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +223,9 @@ def _match_at(text: str, pos: int, limit: int, year_in_force: int | None) -> Dat
     simple = _simple_match(text, pos, year_in_force)
     if simple is not None:
         return simple if simple.end <= limit else None
+    ue = _UNTIL_EVENT.match(text, pos, limit)
+    if ue:
+        return DateMatch(pos, ue.end(), ue.group(0), None, None, "day", None, True)
     mr = _MONTH_RANGE.match(text, pos, limit)
     if mr and year_in_force is not None and _ok_context(text, pos, mr.end()):
         m1, m2 = int(mr.group("M1")), int(mr.group("M2"))

@@ -349,8 +349,15 @@ _PRODUCT = re.compile(
 )
 
 
+_ITEM_START = re.compile(r"(?:^|\s)[-▷○◦·](?=\s)|\n")  # a tab only separates cells of one item
+
+
 def _basis_before(doc: Document, seg_start: int, eq_pos: int) -> str | None:
-    found = list(_PRODUCT.finditer(doc.text, seg_start, eq_pos))
+    """The product written before '=' in the same item: '- 행사장 임차 5,000천원 * 2회 = …'.
+    A product before the item's own marker belongs to the previous item."""
+    starts = [m.end() for m in _ITEM_START.finditer(doc.text, seg_start, eq_pos)]
+    lo = starts[-1] if starts else seg_start
+    found = list(_PRODUCT.finditer(doc.text, lo, eq_pos))
     return found[-1].group(0).strip() if found else None
 
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.model import Section, Span
 from pipeline.dates import find_dates
+from pipeline.model import Section, Span
 from pipeline.nlp import first_sentence, restore_spacing, tokenize_many
 
 PUA = "\ue000-\uf8ff\U000f0000-\U000ffffd"

@@ -22,7 +22,12 @@ SEEDS = {p.name[:3]: p for p in (REPO / "data" / "raw").glob("*.txt")}
 def measure() -> dict:
     from pipeline.process import process_path
 
-    rows = [r for r in csv.DictReader((ln for ln in LABELS.open(encoding="utf-8") if not ln.startswith("#")), delimiter="\t")]
+    rows = [
+        r
+        for r in csv.DictReader(
+            (ln for ln in LABELS.open(encoding="utf-8") if not ln.startswith("#")), delimiter="\t"
+        )
+    ]
     starts: dict[str, set[int]] = {}
     for doc in sorted({r["doc"] for r in rows}):
         d = process_path(SEEDS[doc], SEEDS[doc].parent)
@@ -37,7 +42,9 @@ def measure() -> dict:
         fp += got and not gold
         fn += gold and not got
         if gold != got:
-            wrong.append(f"{r['doc']} {r['offset']:>6} {r['token']:4} gold={r['marker']:3} got={'yes' if got else 'no'}  {r['context']}")
+            wrong.append(
+                f"{r['doc']} {r['offset']:>6} {r['token']:4} gold={r['marker']:3} got={'yes' if got else 'no'}  {r['context']}"
+            )
     n = len(rows)
     return {
         "candidates": n,

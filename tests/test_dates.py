@@ -79,3 +79,8 @@ def test_day_not_glued_to_a_counter():
 def test_full_dates_round_trip(d, fmt):
     text = fmt.format(y=d.year, yy=d.year % 100, m=d.month, d=d.day)
     assert parse_date(text) == d
+
+
+def test_until_an_event_is_an_open_period_without_dates():
+    (m,) = find_dates("선별진료소 운영 : ~종식시", 2020)
+    assert (m.text, m.start_date, m.end_date, m.open_end) == ("~종식시", None, None, True)
