@@ -80,7 +80,7 @@ def summary_markdown(s: RunSummary) -> str:
     return "\n".join(lines)
 
 
-@flow(name="gyeoljae-ingest", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=1))
+@flow(name="gyeoljae-ingest", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=1))  # type: ignore[arg-type]
 def ingest_flow(
     raw_dir: str = "data/raw",
     out_dir: str = "data/processed",

@@ -176,9 +176,9 @@ def _simple_match(text: str, pos: int, default_year: int | None) -> DateMatch | 
             m.group(0),
             start,
             end,
-            precision,
+            precision,  # type: ignore[arg-type]
             explicit_year=_year(m) is not None,
-        )  # type: ignore[arg-type]
+        )
     for pattern, recurrence in _RECURRENCE:
         m = pattern.match(text, pos)
         if m and _word_bounded(text, m.start(), m.end()):

@@ -24,7 +24,7 @@ import json
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -136,11 +136,10 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _match(
-    gold: list[tuple[tuple[int, int] | None, Any, str]],
-    pred: list[tuple[tuple[int, int] | None, Any, str]],
-    same: Callable[[Any, Any], bool],
-) -> Score:
+Row = tuple[tuple[int, int] | None, Any, str]  # (span, key, label)
+
+
+def _match(gold: Sequence[Row], pred: Sequence[Row], same: Callable[[Any, Any], bool]) -> Score:
     """One-to-one greedy matching: (span, key, label) triples; spans must overlap when both have one."""
     score = Score()
     used: set[int] = set()
@@ -203,7 +202,7 @@ def score_document(doc: Document, gold: dict[str, Any]) -> dict[str, Score]:
         out["metadata"] = s
 
     if "outline" in gold:
-        gold_rows = []
+        gold_rows: list[Row] = []
         for line in gold["outline"]:
             depth = 2 if line.startswith("  ") else 1
             parts = line.strip().split(" ", 1)
@@ -219,17 +218,17 @@ def score_document(doc: Document, gold: dict[str, Any]) -> dict[str, Score]:
 
     if "budgets" in gold:
         inside = _in_region(doc, gold, "budgets")
-        g = []
+        gb: list[Row] = []
         for b in gold["budgets"] or []:
             span = _span(text, b["at"], b["text"], f"{name} budget {b['text']}", b.get("nth", 1))
-            g.append(
+            gb.append(
                 (
                     span,
                     (b["amount_krw"], b.get("fiscal_year")),
                     f"{b['amount_krw']:,} {b.get('fiscal_year')} {b.get('item', '')!s} [{b['at']}]",
                 )
             )
-        p = [
+        pb: list[Row] = [
             (
                 (r.char_start, r.char_end),
                 (r.amount_krw, r.fiscal_year),
@@ -238,21 +237,21 @@ def score_document(doc: Document, gold: dict[str, Any]) -> dict[str, Score]:
             for r in doc.budgets
             if inside(r.char_start)
         ]
-        out["budgets"] = _match(g, p, lambda a, b: a == b)
+        out["budgets"] = _match(gb, pb, lambda a, b: a == b)
 
     if "schedules" in gold:
         inside = _in_region(doc, gold, "schedules")
-        g = []
+        gs: list[Row] = []
         for r in gold["schedules"] or []:
             span = _span(text, r["at"], r["when"], f"{name} schedule {r['when']}", r.get("nth", 1))
-            g.append(
+            gs.append(
                 (
                     span,
                     (_date(r["start"]), _date(r.get("end")), r["precision"]),
                     f"{r.get('task', '')} {r['start']}..{r.get('end')} {r['precision']} [{r['when']}]",
                 )
             )
-        p = [
+        ps: list[Row] = [
             (
                 (r.char_start, r.char_end),
                 (r.start_date, r.end_date, r.precision),
@@ -261,12 +260,12 @@ def score_document(doc: Document, gold: dict[str, Any]) -> dict[str, Score]:
             for r in doc.schedules
             if inside(r.char_start)
         ]
-        out["schedules"] = _match(g, p, lambda a, b: a == b)
+        out["schedules"] = _match(gs, ps, lambda a, b: a == b)
 
     if "projects" in gold:
-        g = [(None, _norm(p["name"]), p["name"]) for p in gold["projects"] or []]
-        pr = [(None, _norm(p.name), p.name) for p in doc.projects]
-        out["projects"] = _match(g, pr, lambda a, b: a == b)
+        gp: list[Row] = [(None, _norm(p["name"]), p["name"]) for p in gold["projects"] or []]
+        pr: list[Row] = [(None, _norm(p.name), p.name) for p in doc.projects]
+        out["projects"] = _match(gp, pr, lambda a, b: a == b)
     return out
 
 

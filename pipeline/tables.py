@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from pipeline.model import Cell, Table
 from pipeline.money import MONEY_UNITS, find_amounts, parse_number_cell, to_krw
@@ -150,7 +151,7 @@ def _is_numberish(s: str) -> bool:
 def _build(
     text: str,
     table_id: str,
-    layout: str,
+    layout: Literal["tsv", "html", "markdown"],
     raw: list[_RawCell],
     start: int,
     end: int,
@@ -313,7 +314,9 @@ def _drop_converter_echo(
 def find_tables(text: str, start: int = 0, end: int | None = None) -> list[Table]:
     """Every table in ``text[start:end]``, in reading order, with ids ``T001``, ``T002`` …"""
     end = len(text) if end is None else end
-    found: list[tuple[int, int, str, list[_RawCell], int | None]] = []
+    found: list[
+        tuple[int, int, Literal["tsv", "html", "markdown"], list[_RawCell], int | None]
+    ] = []
     html_spans = [(m.start(), m.end()) for m in _HTML_TABLE.finditer(text, start, end)]
     for s, e in html_spans:
         found.append((s, e, "html", _html_cells(text, s, e), None))
