@@ -79,12 +79,22 @@ _PROJECT_MARKER = re.compile(
 )
 
 
+# List bullets (not heading boxes such as □): the converter's '?' for a lost ▪/• glyph, ·, •, ▪
+_GLYPH_BULLET = re.compile(r"^(?:\?|[·•▪∙])$")
+# A flattened table's letter-spaced column label glued to an item name: '… 설립 과 제 보 완'
+_SPACED_LABEL_TAIL = re.compile(r"(?:\s[가-힣]){3,}\s*$")
+
+
 def _is_project_section(
     s: Section, parent: Section | None, by_id: dict[str, Section], kind: str
 ) -> bool:
     """Circled items (①…) anywhere; numbered and lettered items inside a plan part; and in a
     사업설명서 the items listed under its 사업내용."""
     if s.marker and s.marker[0] in _CIRCLED:
+        return True
+    if parent is not None and parent.marker[:1] in _CIRCLED and _GLYPH_BULLET.match(s.marker):
+        # the sub-projects a circled 과제 lists with list bullets ('?', '·', '▪');
+        # its '-' lines explain it and are not projects
         return True
     if (
         kind == "budget_program"
@@ -127,6 +137,9 @@ def _name_span(text: str, s: Section) -> tuple[int, int] | None:
         pos += 1
     if got < len(want):  # the readable title was rewritten (letter-spacing): take the heading line
         pos = end
+    tail = _SPACED_LABEL_TAIL.search(text, start, pos)
+    if tail:
+        pos = tail.start()
     while pos > start and text[pos - 1].isspace():
         pos -= 1
     if pos - start < 2 or pos - start > 120:

@@ -149,3 +149,16 @@ def test_every_extracted_value_is_its_source(seed_docs, seed):
     for p in doc.projects:
         assert doc.text[p.char_start : p.char_end] == p.name
     assert len({b.budget_id for b in doc.budgets}) == len(doc.budgets)
+
+
+def test_000_task_sub_items_are_children(seed_docs):
+    doc = seed_docs[SEED_000]
+    by_id = {p.project_id: p for p in doc.projects}
+    parent_of = {
+        p.name: by_id[p.parent_project_id].name for p in doc.projects if p.parent_project_id
+    }
+    assert parent_of["평양 하수처리장 개량 지원"] == "대동강 수질개선과 평양 상하수도 개량"
+    assert parent_of["결핵제로화 사업"] == "보건의료 협력"
+    assert (
+        "(중장기) 서울-평양 수도공사 설립" in parent_of
+    )  # the flattened column label '과 제 보 완' is not part of it
