@@ -268,6 +268,53 @@ def show(
 
 
 @app.command()
+def rerun(
+    doc: Annotated[
+        str,
+        typer.Argument(
+            help="doc_id (관리번호 or file stem), stored source path, or a file under RAW_DIR."
+        ),
+    ],
+    raw_dir: Annotated[
+        Path, typer.Option("--raw", help="The input folder the document belongs to.")
+    ] = Path("data/raw"),
+    out: OutDir = Path("data/processed"),
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only show what would change.")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show Prefect's own log lines.")
+    ] = False,
+) -> None:
+    """Re-process one document and show, table by table, the rows added (+), removed (-) and
+    changed (~, old → new) against the rows stored for it; then write them in place (one
+    atomic snapshot, every other document untouched). With --dry-run, only show the diff."""
+    from pipeline.rerun import DocumentNotFound, diff_document, render, resolve
+    from pipeline.store import OutputStore
+
+    store = OutputStore(out)
+    try:
+        diff = diff_document(store, raw_dir, doc)
+    except DocumentNotFound as exc:
+        err_console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    for line in render(diff):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+    if dry_run or diff.empty:
+        raise typer.Exit(0)
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from flows.ingest import ingest_flow
+
+    _, rel = resolve(store, raw_dir, doc)
+    summary = ingest_flow(
+        raw_dir=str(raw_dir), out_dir=str(out), only=[rel], force=True, mode="single"
+    )
+    console.print(f"written: run {summary.run_id} ({summary.status})")
+    raise typer.Exit(1 if summary.docs_failed else 0)
+
+
+@app.command()
 def check(
     paths: Annotated[
         list[Path], typer.Argument(help="Documents, or folders of documents, to check.")
