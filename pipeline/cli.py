@@ -203,21 +203,9 @@ def show(
     d = match[0]
     text: str = d["text"]
     meta = RichTable(title=f"{d['doc_id']} — {d['title']}", show_header=False, title_justify="left")
-    for key in (
-        "doc_kind",
-        "source_path",
-        "doc_number",
-        "approved_on",
-        "produced_on",
-        "disclosure",
-        "retention",
-        "policy_number",
-        "organization",
-        "department",
-        "author",
-        "author_phone",
-        "classification",
-    ):
+    from pipeline.metadata import METADATA_FIELDS
+
+    for key in ("source_path", *METADATA_FIELDS):
         if d[key] not in (None, []):
             meta.add_row(key, str(d[key]))
     console.print(meta)

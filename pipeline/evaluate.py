@@ -31,6 +31,7 @@ from typing import Any
 
 import yaml
 
+from pipeline.metadata import METADATA_FIELDS
 from pipeline.model import Document
 from pipeline.process import process_path
 
@@ -47,22 +48,7 @@ RULES = {
     "schedules": "same start_date, end_date and precision, spans overlap",
     "projects": "same name ignoring spaces and punctuation",
 }
-META_FIELDS = (
-    "doc_id",
-    "doc_kind",
-    "title",
-    "doc_number",
-    "approved_on",
-    "produced_on",
-    "disclosure",
-    "retention",
-    "policy_number",
-    "organization",
-    "department",
-    "author",
-    "author_phone",
-    "classification",
-)
+META_FIELDS = ("doc_id", *METADATA_FIELDS)
 
 
 class GoldError(ValueError):

@@ -662,6 +662,21 @@ def _dated_step(text: str, head_start: int, d: DateMatch, in_schedule: bool) -> 
     return in_parens or after_colon or leading
 
 
+def _schedule_row(d: DateMatch, task: str, section_id: str | None) -> ScheduleRow:
+    return ScheduleRow(
+        "",
+        task,
+        d.precision,
+        d.text,
+        d.start,
+        d.end,
+        d.start_date,
+        d.end_date,
+        d.recurrence,
+        section_id=section_id,
+    )
+
+
 def _schedules(doc: Document) -> list[ScheduleRow]:
     rows: list[ScheduleRow] = []
     year = document_year(doc)
@@ -707,20 +722,7 @@ def _schedules(doc: Document) -> list[ScheduleRow]:
                 for d in steps
             ]
         for d in steps:
-            rows.append(
-                ScheduleRow(
-                    "",
-                    _task(doc.text, start, end, d.start, d.end),
-                    d.precision,
-                    d.text,
-                    d.start,
-                    d.end,
-                    d.start_date,
-                    d.end_date,
-                    d.recurrence,
-                    section_id=s.section_id,
-                )
-            )
+            rows.append(_schedule_row(d, _task(doc.text, start, end, d.start, d.end), s.section_id))
     for t in doc.tables:
         head = [c for c in t.cells if c.is_header]
         date_cols = {c.col for c in head if _SCHEDULE_HEADER.search(c.text.replace(" ", ""))}
@@ -730,21 +732,7 @@ def _schedules(doc: Document) -> list[ScheduleRow]:
             if c.is_header or c.col not in date_cols:
                 continue
             for d in find_dates(doc.text, year, c.char_start, c.char_end):
-                task = c.row_label or ""
-                rows.append(
-                    ScheduleRow(
-                        "",
-                        task,
-                        d.precision,
-                        d.text,
-                        d.start,
-                        d.end,
-                        d.start_date,
-                        d.end_date,
-                        d.recurrence,
-                        section_id=t.section_id,
-                    )
-                )
+                rows.append(_schedule_row(d, c.row_label or "", t.section_id))
     rows.sort(key=lambda r: (r.char_start, r.char_end))
     return rows
 

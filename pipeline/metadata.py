@@ -12,6 +12,24 @@ import re
 from pipeline.dates import find_dates, parse_date
 from pipeline.model import DocKind, DocumentMeta
 
+# The metadata a document carries (columns of `documents`, fields of DocumentMeta), in the
+# order people read them: one list for `gyeoljae show`, the evaluator and the docs.
+METADATA_FIELDS = (
+    "doc_kind",
+    "title",
+    "doc_number",
+    "approved_on",
+    "produced_on",
+    "disclosure",
+    "retention",
+    "policy_number",
+    "organization",
+    "department",
+    "author",
+    "author_phone",
+    "classification",
+)
+
 # The viewer page around the converted body: everything from here on is not the document.
 VIEWER_FOOTER = re.compile(r"^\s*문서\s*보기\s*$", re.M)
 
