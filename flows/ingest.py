@@ -58,6 +58,23 @@ def _consume(fut: PrefectFuture[list[Document | ErrorRecord]], run: RunWriter) -
         _progress(len(results))
 
 
+def dask_runner(address: str | None = None, n_workers: int = 2, processes: bool = True):  # type: ignore[no-untyped-def]
+    """A Dask task runner: a local cluster of ``n_workers``, or an existing scheduler at
+    ``address`` (tcp://host:8786). Each worker loads kiwipiepy once, on its first batch."""
+    from prefect_dask import DaskTaskRunner
+
+    if address:
+        return DaskTaskRunner(address=address)
+    return DaskTaskRunner(
+        cluster_kwargs={
+            "n_workers": n_workers,
+            "threads_per_worker": 1,
+            "processes": processes,
+            "dashboard_address": ":0",
+        }
+    )
+
+
 def summary_markdown(s: RunSummary) -> str:
     lines = [
         f"# gyeoljae run `{s.run_id}` — {s.status}",

@@ -102,6 +102,13 @@ def ingest(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Show Prefect's own log lines.")
     ] = False,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            help="Run the batches on Dask: 'local' for a local cluster, or a scheduler address (tcp://host:8786).",
+        ),
+    ] = None,
 ) -> None:
     """Ingest every document in RAW_DIR into the tables under --out.
 
@@ -114,7 +121,13 @@ def ingest(
         raise typer.Exit(2)
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    from flows.ingest import ingest_flow, set_progress
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
+    from flows.ingest import dask_runner, ingest_flow, set_progress
+
+    if dask:
+        ingest_flow = ingest_flow.with_options(
+            task_runner=dask_runner(None if dask == "local" else dask)
+        )
 
     with Progress(
         TextColumn("[bold]ingesting[/]"),

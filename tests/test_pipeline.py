@@ -276,3 +276,20 @@ def test_ingest_needs_no_network(tmp_path):
     assert duckdb.sql(
         f"select count(*) from read_parquet('{tmp_path}/out/documents/**/*.parquet')"
     ).fetchall() == [(5,)]
+
+
+def test_the_flow_on_a_local_dask_cluster_gives_the_same_rows(tmp_path, flow_output):
+    """The same flow with prefect-dask's task runner on a local Dask cluster (two worker
+    processes): the same rows as the default runner."""
+    from flows.ingest import dask_runner, ingest_flow
+
+    out_default, _ = flow_output
+    out = tmp_path / "dask"
+    summary = ingest_flow.with_options(task_runner=dask_runner(n_workers=2))(
+        raw_dir=str(RAW), out_dir=str(out), batch_size=2
+    )
+    assert summary.docs_processed == 5
+    for t in PER_DOCUMENT_TABLES:
+        assert table_rows(out, t, drop=("processed_at",)) == table_rows(
+            out_default, t, drop=("processed_at",)
+        ), t
