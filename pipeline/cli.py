@@ -7,6 +7,7 @@ one document, each value next to its source text.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -266,6 +267,52 @@ def show(
             around(r["char_start"], r["char_end"]),
         )
     console.print(st)
+
+
+@app.command()
+def serve(
+    raw_dir: RawDir = Path("data/raw"),
+    out: OutDir = Path("data/processed"),
+    cron: Annotated[
+        str, typer.Option(help="When to run, as a cron expression (default: 02:00 every night).")
+    ] = "0 2 * * *",
+) -> None:
+    """Serve the nightly ingest on a schedule with Prefect (UI, run history, retries, logs).
+
+    Uses the Prefect server that PREFECT_API_URL names; without one, starts a local server
+    (loopback, SQLite under PREFECT_HOME) and stops it when you stop this command (Ctrl-C).
+    """
+    import signal
+
+    raw, outp = str(raw_dir.resolve()), str(out.resolve())
+
+    def stop(signum, frame):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    if os.environ.get("PREFECT_API_URL"):
+        from flows.serve import serve_nightly
+
+        console.print(
+            f"serving the nightly ingest on {os.environ['PREFECT_API_URL']} (cron {cron!r})"
+        )
+        try:
+            serve_nightly(raw, outp, cron)
+        except KeyboardInterrupt:
+            console.print("stopped")
+        return
+    from flows.serve import local_prefect_server
+
+    with local_prefect_server() as url:
+        os.environ["PREFECT_API_URL"] = url
+        from flows.serve import serve_nightly
+
+        console.print(
+            f"local Prefect server at {url}; serving the nightly ingest (cron {cron!r}); Ctrl-C stops both"
+        )
+        with contextlib.suppress(KeyboardInterrupt):
+            serve_nightly(raw, outp, cron)
+        console.print("stopping the local Prefect server")
 
 
 @app.command()
