@@ -50,11 +50,12 @@ def test_serve_runs_the_nightly_schedule_and_stops_cleanly(tmp_path):
             time.sleep(2)
         assert runs and runs[0] == ("nightly", 5), (tmp_path / "serve.log").read_text()
         # stop once the run has finished (stopping mid-run cancels it, as Prefect's runner does)
-        while (
-            time.monotonic() < deadline
-            and "Finished in state" not in (tmp_path / "serve.log").read_text()
+        flow_done = re.compile(r"Flow run '[^']+' - Finished in state")
+        while time.monotonic() < deadline and not flow_done.search(
+            (tmp_path / "serve.log").read_text()
         ):
             time.sleep(1)
+        time.sleep(2)  # let the runner report the run's end to the server
     finally:
         proc.send_signal(signal.SIGTERM)
         code = proc.wait(timeout=90)
