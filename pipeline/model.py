@@ -7,10 +7,9 @@ Stages never exchange raw dicts; the writer turns these into rows of the tables 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 DocKind = Literal["approval", "work_report", "budget_program", "other"]
 Precision = Literal["day", "month", "quarter", "half", "year"]
@@ -96,10 +95,6 @@ class Table:
     cells: list[Cell]
     section_id: str | None = None
     unit: str | None = None  # unit stated for the whole table, e.g. 천원
-
-    @property
-    def n_rows(self) -> int:
-        return 1 + max((c.row + c.row_span - 1 for c in self.cells), default=-1)
 
 
 @dataclass(slots=True)
@@ -203,7 +198,3 @@ class RunSummary:
         if self.docs_failed == 0:
             return "success"
         return "partial_success" if self.docs_processed + self.docs_unchanged else "failure"
-
-
-def as_dict(obj: Any) -> dict[str, Any]:
-    return dataclasses.asdict(obj)

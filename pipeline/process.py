@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.errors import StageFailed
+from pipeline.errors import StageFailed, describe
 from pipeline.extract import extract
 from pipeline.ingest import read_bytes, read_document_text, source_file
 from pipeline.metadata import read_metadata
@@ -104,8 +104,6 @@ def process_path(path: Path, root: Path) -> Document:
 
 
 def error_record(exc: StageFailed, sha256: str | None) -> ErrorRecord:
-    from pipeline.errors import describe
-
     return ErrorRecord(
         source_path=exc.source_path,
         source_sha256=sha256,

@@ -208,21 +208,13 @@ class RunWriter:
             docs_failed=len(self.errors),
             out_dir=str(self.store.root),
             errors=list(self.errors),
-            removed=dict(self.plan.removed),
+            removed={} if self.keep_removed else dict(self.plan.removed),
         )
         self.writer.write_batches("runs", self.store.scan("runs"))
         self.writer.write_rows("runs", [run_row(summary)])
         self.writer.commit()
-        summary.rows = {
-            t: self.store.read(t, columns=[self.store_key(t)]).num_rows for t in self.writer.rows
-        }
-        if self.keep_removed:
-            summary.removed = {}
+        summary.rows = dict(self.writer.rows)  # the writer counted every row it wrote or carried
         return summary
-
-    @staticmethod
-    def store_key(table: str) -> str:
-        return "run_id" if table in ("errors", "runs") else "doc_id"
 
 
 ProgressFn = Callable[[int], None]
