@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test lint bench eval clean
+.PHONY: setup run test lint bench eval clean fixtures
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,3 +35,9 @@ bench: setup
 
 eval: setup
 	$(BIN)/python -m pipeline.evaluate
+
+# Regenerate tests/fixtures/pdf (committed): needs a Korean TTF, Debian's fonts-nanum.
+fixtures: setup
+	test -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf || \
+	  (apt-get install -y -q fonts-nanum || sudo apt-get install -y -q fonts-nanum)
+	$(BIN)/python scripts/make_pdf_fixtures.py

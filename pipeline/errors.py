@@ -46,6 +46,22 @@ class DuplicateDocumentError(BadInputError):
     pass
 
 
+class EncryptedDocumentError(BadInputError):
+    """A password-protected PDF, or a distribution-protected (배포용) HWPX."""
+
+
+class DamagedDocumentError(BadInputError):
+    """A truncated or corrupt PDF / HWPX container."""
+
+
+class ScannedDocumentError(BadInputError):
+    """An original with no text layer (a scan): OCR is out of scope."""
+
+
+class UnreadableTextError(BadInputError):
+    """A text layer that does not decode to text: ``(cid:N)`` codes, private-use glyphs."""
+
+
 class TransientError(GyeoljaeError):
     """An I/O failure that may succeed on a later attempt."""
 

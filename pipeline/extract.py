@@ -510,7 +510,8 @@ def _budgets(doc: Document) -> list[BudgetRow]:
             prev is not None
             and prev.amount_krw == b.amount_krw
             and "\n" not in doc.text[prev.char_end : b.char_start]
-            and doc.text[prev.char_end : b.char_start].strip() in ("=", "")
+            and (gap := doc.text[prev.char_end : b.char_start]).strip() in ("=", "")
+            and not (gap.strip() == "" and "\t" in gap)  # two cells side by side: two amounts
         ):
             # '개최 46,800천원 ⇥= 46,800천원', '= 5,700천원 5,700천원': one amount, written twice
             continue
@@ -727,6 +728,7 @@ def _schedules(doc: Document) -> list[ScheduleRow]:
         head = [c for c in t.cells if c.is_header]
         date_cols = {c.col for c in head if _SCHEDULE_HEADER.search(c.text.replace(" ", ""))}
         if not date_cols:
+            rows.extend(_step_strip(doc, t, year))
             continue
         for c in t.cells:
             if c.is_header or c.col not in date_cols:
@@ -735,6 +737,32 @@ def _schedules(doc: Document) -> list[ScheduleRow]:
                 rows.append(_schedule_row(d, c.row_label or "", t.section_id))
     rows.sort(key=lambda r: (r.char_start, r.char_end))
     return rows
+
+
+def _step_strip(doc: Document, t: Table, year: int | None) -> list[ScheduleRow]:
+    """A procedure drawn as a strip: steps in one row, each step's dates in the cell below
+    (신청접수 → 6.11. ~ 6.13.)."""
+    out: list[ScheduleRow] = []
+    by_pos = {(c.row, c.col): c for c in t.cells}
+    rows = sorted({c.row for c in t.cells})
+    for r in rows[1:]:
+        cells = [c for c in t.cells if c.row == r and c.text]
+        if len(cells) < 2:
+            continue
+        found = []
+        for c in cells:
+            ds = list(find_dates(doc.text, year, c.char_start, c.char_end))
+            if len(ds) != 1 or len(ds[0].text) < 0.6 * len(c.text):
+                break
+            above = by_pos.get((r - 1, c.col))
+            if above is None or not above.text:
+                break
+            if next(find_dates(doc.text, year, above.char_start, above.char_end), None):
+                break
+            found.append((ds[0], above.text))
+        else:
+            out.extend(_schedule_row(d, task, t.section_id) for d, task in found)
+    return out
 
 
 def extract(doc: Document) -> Document:

@@ -52,6 +52,8 @@ class DocumentMeta:
     year: int | None = None
     # Where the body ends: the city's viewer footer (문서 보기 …) starts here.
     body_end: int | None = None
+    approval_line: list[str] | None = None  # 결재선: '직위 이름' in signing order
+    cooperation: list[str] | None = None  # 협조
 
 
 @dataclass(slots=True)
@@ -84,12 +86,55 @@ class Cell:
     unit: str | None = None
     number: float | None = None
     amount_krw: int | None = None
+    page: int | None = None  # 1-based page of an original (PDF) the cell was read from
+    bbox: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom in PDF points
+
+
+TableLayout = Literal["tsv", "html", "markdown", "pdf", "hwpx"]
+
+
+@dataclass(slots=True)
+class SourceCell:
+    """A table cell as an original's reader found it: grid position and its span in the text."""
+
+    row: int
+    col: int
+    char_start: int
+    char_end: int
+    row_span: int = 1
+    col_span: int = 1
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+
+@dataclass(slots=True)
+class SourceTable:
+    """A table an original (PDF, HWPX) holds as structure, already written into the text."""
+
+    layout: TableLayout
+    char_start: int
+    char_end: int
+    cells: list[SourceCell]
+
+
+@dataclass(slots=True)
+class SourceText:
+    """What a reader returns: the document text, plus what the original knew structurally.
+
+    Converted text gives only ``text``; a PDF or HWPX reader also gives its tables (located in
+    ``text``), fields of a 결재 header it read from the layout, and per-page warnings."""
+
+    text: str
+    tables: list[SourceTable] = field(default_factory=list)
+    meta: DocumentMeta | None = None
+    warnings: list[str] = field(default_factory=list)
+    pages: int | None = None
 
 
 @dataclass(slots=True)
 class Table:
     table_id: str
-    layout: Literal["tsv", "html", "markdown"]
+    layout: TableLayout
     char_start: int
     char_end: int
     cells: list[Cell]
@@ -158,6 +203,8 @@ class Document:
     projects: list[Project] = field(default_factory=list)
     budgets: list[BudgetRow] = field(default_factory=list)
     schedules: list[ScheduleRow] = field(default_factory=list)
+    pages: int | None = None  # page count of a PDF original
+    warnings: list[str] = field(default_factory=list)  # e.g. pages whose text was unreadable
 
     def section_at(self, pos: int) -> Section | None:
         """The innermost section whose span holds ``pos``."""

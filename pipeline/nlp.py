@@ -43,3 +43,25 @@ def tokenize_many(texts: list[str]) -> list[list]:  # list of kiwipiepy Token li
     """Kiwi's tokens for many short texts in one call (Kiwi batches them internally)."""
     with _lock:
         return [list(t) for t in kiwi().tokenize(texts)]
+
+
+def spaced_junctions(pairs: list[tuple[str, str]]) -> list[bool]:
+    """For each (end of a line, start of the next): does a word break fall between them?
+
+    A line of an original wraps either between words or inside one (``재정건`` / ``전성``).
+    Kiwi re-spaces the two fragments written together; a space at the junction means the
+    wrap was between words. One batched call for all the junctions of a document."""
+    if not pairs:
+        return []
+    with _lock:
+        spaced = list(kiwi().space([a + b for a, b in pairs]))
+    out = []
+    for (a, _), s in zip(pairs, spaced, strict=True):
+        seen = 0
+        i = 0
+        while i < len(s) and seen < len(a):
+            if not s[i].isspace():
+                seen += 1
+            i += 1
+        out.append(i < len(s) and s[i].isspace())
+    return out

@@ -18,9 +18,9 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.errors import StageFailed, describe
 from pipeline.extract import extract
-from pipeline.ingest import read_bytes, read_document_text, source_file
+from pipeline.ingest import read_bytes, read_source, source_file
 from pipeline.metadata import read_metadata
-from pipeline.model import Document, ErrorRecord, SourceFile, Span
+from pipeline.model import Document, DocumentMeta, ErrorRecord, SourceFile, SourceText, Span
 from pipeline.segment import segment
 from pipeline.tables import find_tables
 
@@ -73,16 +73,35 @@ def doc_id_for(meta_management_number: str | None, source: SourceFile) -> str:
     return _SAFE_ID.sub("_", stem).strip("_") or source.sha256[:16]
 
 
-def analyse(source: SourceFile, text: str) -> Document:
-    """Every stage after decoding, on text already read."""
+def _merge_meta(found: DocumentMeta, structural: DocumentMeta | None) -> DocumentMeta:
+    """Fields an original's layout states (its 결재 header table) win over those read from text."""
+    if structural is None:
+        return found
+    for name in DocumentMeta.__slots__:  # type: ignore[attr-defined]
+        value = getattr(structural, name)
+        if value is not None and not (name == "doc_kind" and value == "other"):
+            setattr(found, name, value)
+    return found
+
+
+def analyse(source: SourceFile, read: SourceText | str) -> Document:
+    """Every stage after decoding, on text already read (with an original's structure)."""
+    if isinstance(read, str):
+        read = SourceText(text=read)
+    text = read.text
     with stage("metadata", source.rel_path):
-        meta = read_metadata(text)
+        meta = _merge_meta(read_metadata(text), read.meta)
     doc = Document(
-        doc_id=doc_id_for(meta.management_number, source), source=source, text=text, meta=meta
+        doc_id=doc_id_for(meta.management_number, source),
+        source=source,
+        text=text,
+        meta=meta,
+        pages=read.pages,
+        warnings=list(read.warnings),
     )
     end = meta.body_end if meta.body_end is not None else len(text)
     with stage("tables", source.rel_path):
-        doc.tables = find_tables(text, 0, end)
+        doc.tables = find_tables(text, 0, end, read.tables)
     with stage("segment", source.rel_path):
         doc.sections = segment(text, 0, end, [Span(t.char_start, t.char_end) for t in doc.tables])
         for t in doc.tables:
@@ -99,8 +118,8 @@ def process_path(path: Path, root: Path) -> Document:
         data = read_bytes(path)
     source = source_file(path, root, data)
     with stage("decode", rel):
-        text = read_document_text(source, data)
-    return analyse(source, text)
+        read = read_source(source, data)
+    return analyse(source, read)
 
 
 def error_record(exc: StageFailed, sha256: str | None) -> ErrorRecord:

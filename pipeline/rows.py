@@ -39,6 +39,10 @@ def document_rows(doc: Document, pipeline_version: str, processed_at: dt.datetim
                 "text": doc.text,
                 "pipeline_version": pipeline_version,
                 "processed_at": processed_at,
+                "approval_line": m.approval_line,
+                "cooperation": m.cooperation,
+                "page_count": doc.pages,
+                "warnings": doc.warnings,
             }
         ],
         "sections": [
@@ -73,6 +77,11 @@ def document_rows(doc: Document, pipeline_version: str, processed_at: dt.datetim
                 "amount_krw": c.amount_krw,
                 "char_start": c.char_start,
                 "char_end": c.char_end,
+                "page": c.page,
+                "bbox_x0": c.bbox[0] if c.bbox else None,
+                "bbox_top": c.bbox[1] if c.bbox else None,
+                "bbox_x1": c.bbox[2] if c.bbox else None,
+                "bbox_bottom": c.bbox[3] if c.bbox else None,
             }
             for t in doc.tables
             for c in t.cells

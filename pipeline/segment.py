@@ -68,7 +68,9 @@ _INLINE = re.compile(
     rf"(?<=\s)(?P<m>[{_ROMAN_UNI}](?=\s)|\?\?(?=\s?\S)|[{_CIRCLED}](?=\s?\S)|[○◦❍](?=\s)|[□■](?=\s[가-힣(『「])|※(?=\s)|[{PUA}](?=\s?\S)|[❖◈◇◆▷▶](?=\s)"
     rf"|-(?=\s)|\d{{1,2}}\.(?=\s[가-힣])|\d{{1,2}}-\d{{1,2}}(?=\s[가-힣])|<붙임\s*\d*>|[{_HANGUL_ITEMS}]\.(?=\s)|\?(?=[^\s?]))"
 )
-_TOC = re.compile(r"목\s*차")
+_TOC = re.compile(r"목\s*차|보\s*고\s*순\s*서|차\s*례(?=\s*\n)")
+# a contents line: a title, a dotted leader, a page number ('Ⅱ. 2024년 주요성과 ····· 5')
+_LEADER_LINE = re.compile(r"^[^\n]*?[·.…ㆍ・]{6,}\s*\d{1,3}[ \t]*$", re.M)
 _FLAT_LINE = 1500  # a body line longer than this is a flattened document
 # an unmarked heading: short ('추진 방향', '추진 내용 및 계획'), two words at least
 _PLAIN_HEADING = re.compile(r"^[가-힣]+(?: [가-힣·및()]+){1,4}$")
@@ -252,7 +254,10 @@ def _toc_spans(text: str, start: int, end: int) -> list[Span]:
         line_end = text.find("\n", m.end(), end)
         stop = again if again >= 0 else (line_end if line_end >= 0 else end)
         spans.append(Span(m.start(), stop))
-    return spans
+    for m in _LEADER_LINE.finditer(text, start, end):
+        if not any(s.start <= m.start() < s.end for s in spans):
+            spans.append(Span(m.start(), m.end()))
+    return sorted(spans, key=lambda s: s.start)
 
 
 _TOC_ENTRY = re.compile(

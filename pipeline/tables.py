@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
-from pipeline.model import Cell, Table
+from pipeline.model import Cell, SourceTable, Table, TableLayout
 from pipeline.money import MONEY_UNITS, find_amounts, parse_number_cell, to_krw
 
 _HTML_TABLE = re.compile(r"<table\b[^>]*>.*?</table\s*>", re.S | re.I)
@@ -61,6 +61,8 @@ class _RawCell:
     row_span: int = 1
     col_span: int = 1
     header: bool = False
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -123,6 +125,13 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 _MONEY_HEADER = re.compile(r"금액|예산|집행액|결산|사업비|소요액|잔액")
+# a first-column header that names row labels (not a column of values)
+_LABEL_HEADER = re.compile(
+    r"구\s*분|[연년]\s*도|과\s*목|항\s*목|순\s*번|번\s*호|연\s*번|명\s*칭|사업명|기관|지표"
+)
+_COUNT_HEADER = re.compile(
+    r"^(?:개수|건수|인원|동수|세대수|개소|횟수|명수)$|\((?:명|건|개|회|동|세대|개소)\)"
+)
 _COUNT_LABEL = re.compile(r"건수|인원|횟수|개수|명수|\(명\)|\(건\)|\(회\)")
 
 
@@ -151,7 +160,7 @@ def _is_numberish(s: str) -> bool:
 def _build(
     text: str,
     table_id: str,
-    layout: Literal["tsv", "html", "markdown"],
+    layout: TableLayout,
     raw: list[_RawCell],
     start: int,
     end: int,
@@ -241,8 +250,10 @@ def _build(
                     unit = hu.group(1)
                 if _PERCENT_HEADER.search(h):
                     unit = "%"
-            if unit in MONEY_UNITS and label and _COUNT_LABEL.search(label):
-                unit = None  # '집행건수' rows of a money table are counts
+            if unit in MONEY_UNITS and (
+                (label and _COUNT_LABEL.search(label)) or any(_COUNT_HEADER.search(h) for h in hp)
+            ):
+                unit = None  # '집행건수' rows, '개수' columns of a money table are counts
             cell = Cell(
                 row=c.row - first,
                 col=c.col,
@@ -255,8 +266,15 @@ def _build(
                 header_path=hp,
                 row_label=None if is_head else label,
                 unit=unit,
+                page=c.page,
+                bbox=c.bbox,
             )
-            if not is_head and c.col > 0:
+            label_col = c.col == 0 and not (
+                paths.get(0)
+                and not any(_LABEL_HEADER.search(h) for h in paths[0])
+                and not _YEAR.match(value)
+            )
+            if not is_head and not label_col:  # a table without a label column: col 0 is data
                 num = parse_number_cell(value)
                 if num is not None:
                     cell.unit = num.unit or unit
@@ -279,7 +297,7 @@ def _build(
         char_end=end,
         cells=cells,
         unit=table_unit,
-    )  # type: ignore[arg-type]
+    )
 
 
 def _drop_converter_echo(
@@ -311,25 +329,47 @@ def _drop_converter_echo(
     return out
 
 
-def find_tables(text: str, start: int = 0, end: int | None = None) -> list[Table]:
-    """Every table in ``text[start:end]``, in reading order, with ids ``T001``, ``T002`` …"""
+def _given_cells(table: SourceTable) -> list[_RawCell]:
+    return [
+        _RawCell(
+            c.row, c.col, c.char_start, c.char_end, c.row_span, c.col_span, False, c.page, c.bbox
+        )
+        for c in table.cells
+    ]
+
+
+def find_tables(
+    text: str, start: int = 0, end: int | None = None, given: Sequence[SourceTable] = ()
+) -> list[Table]:
+    """Every table in ``text[start:end]``, in reading order, with ids ``T001``, ``T002`` …
+
+    ``given`` are tables an original's reader already found (PDF, HWPX): they are taken as
+    they are, and their lines are not parsed again."""
     end = len(text) if end is None else end
-    found: list[
-        tuple[int, int, Literal["tsv", "html", "markdown"], list[_RawCell], int | None]
-    ] = []
-    html_spans = [(m.start(), m.end()) for m in _HTML_TABLE.finditer(text, start, end)]
+    found: list[tuple[int, int, TableLayout, list[_RawCell], int | None]] = []
+    given_spans = [(t.char_start, t.char_end) for t in given if t.char_start < end]
+    for t in given:
+        if t.char_start < end:
+            found.append((t.char_start, t.char_end, t.layout, _given_cells(t), None))
+    html_spans = [
+        (m.start(), m.end())
+        for m in _HTML_TABLE.finditer(text, start, end)
+        if not any(s <= m.start() < e for s, e in given_spans)
+    ]
     for s, e in html_spans:
         found.append((s, e, "html", _html_cells(text, s, e), None))
 
     def inside_html(pos: int) -> bool:
-        return any(s <= pos < e for s, e in html_spans)
+        return any(s <= pos < e for s, e in html_spans) or any(
+            s <= pos <= e for s, e in given_spans
+        )
 
     lines = _lines(text, start, end)
     i = 0
     while i < len(lines):
         ls, le = lines[i]
         line = text[ls:le]
-        if line.lstrip().startswith("|") and line.count("|") >= 2:
+        if line.lstrip().startswith("|") and line.count("|") >= 2 and not inside_html(ls):
             j = i
             while j < len(lines) and text[lines[j][0] : lines[j][1]].lstrip().startswith("|"):
                 j += 1

@@ -48,6 +48,11 @@ DOCUMENTS = _schema(
         ("text", _str, False, "decoded, NFC-normalised text; all offsets index into it"),
         ("pipeline_version", _str, False, "version of the code that produced the row"),
         ("processed_at", _ts, False, "when the document was processed"),
+        # extra columns (allowed by the contract): what originals (PDF, HWPX) add
+        ("approval_line", pa.list_(_str), True, "결재선: '직위 이름' in signing order (HWPX)"),
+        ("cooperation", pa.list_(_str), True, "협조: '직위 이름' (HWPX)"),
+        ("page_count", pa.int32(), True, "pages of a PDF original"),
+        ("warnings", pa.list_(_str), False, "what was left out and why, e.g. unreadable pages"),
     ],
 )
 
@@ -85,6 +90,12 @@ TABLES = _schema(
         ("amount_krw", pa.int64(), True, "the cell as won, when the unit is money"),
         ("char_start", pa.int32(), False, ""),
         ("char_end", pa.int32(), False, ""),
+        # extra columns (allowed by the contract): where a PDF original drew the cell
+        ("page", pa.int32(), True, "1-based page of the PDF the cell is on"),
+        ("bbox_x0", pa.float64(), True, "cell's left edge, PDF points from the page's left"),
+        ("bbox_top", pa.float64(), True, "cell's top edge, PDF points from the page's top"),
+        ("bbox_x1", pa.float64(), True, "cell's right edge"),
+        ("bbox_bottom", pa.float64(), True, "cell's bottom edge"),
     ],
 )
 

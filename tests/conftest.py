@@ -65,3 +65,27 @@ def raw_copy(tmp_path):
     dst = tmp_path / "raw"
     shutil.copytree(RAW, dst)
     return dst
+
+
+@pytest.fixture(scope="session")
+def external_run(tmp_path_factory):
+    """All of ../shared/corpus/external ingested once by the real run (PDF and HWPX included);
+    returns the output folder and the run summary."""
+    if not EXTERNAL.is_dir():
+        pytest.skip("../shared/corpus is not beside this checkout")
+    from pipeline.run import ingest
+
+    out = tmp_path_factory.mktemp("external") / "processed"
+    return out, ingest(EXTERNAL, out)
+
+
+def read_table(out: Path, table: str, where: str = "true") -> list[dict]:
+    """Rows of one output table read back with DuckDB, as any user would."""
+    import duckdb
+
+    rel = duckdb.sql(
+        f"select * from read_parquet('{out}/{table}/**/*.parquet', hive_partitioning=true) "
+        f"where {where}"
+    )
+    cols = rel.columns
+    return [dict(zip(cols, r, strict=True)) for r in rel.fetchall()]

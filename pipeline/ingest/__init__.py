@@ -1,8 +1,9 @@
 """Find input documents and read them into text, through one format map.
 
 Like docling's ``FormatOption``, each source format names its reader; adding a format is one
-entry in :data:`FORMATS`. A reader takes the file's bytes and returns the document text that
-every later offset indexes into.
+entry in :data:`FORMATS`. A reader takes the file's bytes and returns a
+:class:`~pipeline.model.SourceText`: the document text that every later offset indexes into,
+plus what an original knows structurally (tables, 결재 header fields, page warnings).
 """
 
 from __future__ import annotations
@@ -15,10 +16,22 @@ from pathlib import Path
 
 from pipeline.errors import DocumentTooLargeError, TransientError, UnsupportedFormatError
 from pipeline.ingest.html import read_html
+from pipeline.ingest.hwpx import read_hwpx
+from pipeline.ingest.pdf import read_pdf
 from pipeline.ingest.text import read_text
-from pipeline.model import SourceFile
+from pipeline.model import SourceFile, SourceText
 
-Reader = Callable[[bytes], str]
+Reader = Callable[[bytes], SourceText]
+
+
+def _text_only(read: Callable[[bytes], str]) -> Reader:
+    """A converted-text reader gives only text: no structure beyond it."""
+
+    def reader(data: bytes) -> SourceText:
+        return SourceText(text=read(data))
+
+    reader.__name__ = read.__name__
+    return reader
 
 
 @dataclass(frozen=True)
@@ -29,10 +42,12 @@ class FormatOption:
 
 
 FORMATS: dict[str, FormatOption] = {
-    "txt": FormatOption("txt", read_text, "converted text (UTF-8, CP949 or EUC-KR)"),
-    "md": FormatOption("md", read_text, "markdown text"),
-    "html": FormatOption("html", read_html, "HTML page"),
-    "htm": FormatOption("html", read_html, "HTML page"),
+    "txt": FormatOption("txt", _text_only(read_text), "converted text (UTF-8, CP949 or EUC-KR)"),
+    "md": FormatOption("md", _text_only(read_text), "markdown text"),
+    "html": FormatOption("html", _text_only(read_html), "HTML page"),
+    "htm": FormatOption("html", _text_only(read_html), "HTML page"),
+    "pdf": FormatOption("pdf", read_pdf, "PDF original with a text layer (pdfplumber)"),
+    "hwpx": FormatOption("hwpx", read_hwpx, "HWPX original (Hangul's OWPML zip)"),
 }
 
 # Files beside the documents that describe them rather than being documents (exact stems:
@@ -91,7 +106,7 @@ def source_file(path: Path, root: Path, data: bytes) -> SourceFile:
     )
 
 
-def read_document_text(source: SourceFile, data: bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> str:
+def read_source(source: SourceFile, data: bytes, max_bytes: int = MAX_DOCUMENT_BYTES) -> SourceText:
     """Run the reader that :data:`FORMATS` names for this file."""
     option = FORMATS.get(source.format)
     if option is None:

@@ -1,0 +1,634 @@
+"""Reader for PDF originals (pdfplumber): text in reading order, ruled tables as tables.
+
+``read_pdf(data) -> SourceText``. Per page:
+
+* characters drawn twice (a fake-bold table of contents) are de-duplicated;
+* a page whose text layer does not decode (``(cid:N)`` codes, private-use glyphs, Latin
+  mojibake) is left out and reported in ``warnings``; a PDF with no readable page fails;
+* tables come from pdfplumber's table finder; tables drawn without outer vertical rules (HWP's
+  default, and the Busan plans' budget tables) are closed at the ends of their horizontal rules,
+  so their first and last columns are not lost; merged cells become row/col spans;
+* the remaining words become lines; a page with two columns (an empty gutter with text on both
+  sides, side by side) is read column by column;
+* running headers/footers (the same line at the top or bottom of most pages) and page numbers
+  (``- 3 -``) are dropped;
+* wrapped lines are joined into paragraphs — without a space where the wrap fell inside a word,
+  as Kiwi judges the two fragments, with one between words;
+* U+F000, HWP's private-use box glyph, becomes ``□`` at a heading's indentation and ``•``
+  elsewhere; ``․`` (U+2024) becomes ``·``; letter-spaced words (``일 반 회 계``) are closed up.
+
+Tables are written into the text as tab-separated rows where they stand, so sections and
+offsets keep their meaning; a table continued on the next page is joined into one. Each cell
+keeps its page and bounding box.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdftypes import PDFException
+from pdfminer.psexceptions import PSException
+from pdfplumber.utils.exceptions import PdfminerException
+
+from pipeline.errors import (
+    DamagedDocumentError,
+    DocumentTooLargeError,
+    EmptyDocumentError,
+    EncryptedDocumentError,
+    ScannedDocumentError,
+    UnreadableTextError,
+)
+from pipeline.ingest.layout import Block, Grid, GridCell, write_blocks
+from pipeline.model import SourceTable, SourceText
+from pipeline.nlp import spaced_junctions
+
+MAX_PAGES = 3000
+BOX_GLYPH = "\uf000"  # HWP's private-use glyph for both □ and •
+_PARSE_ERRORS = (PSException, PDFException, PdfminerException, zlib.error)
+
+# A line that starts a new item: bullets, numbering, notes (never a continuation).
+_LINE_MARKER = re.compile(
+    r"^(?:[□■○●◦•∙▪▸▶▷◇◆◎※*\-–—ㅇ❍➊-➓①-⑳\uf000<\[【「『(]"
+    r"|\d{1,2}[.)]\s|[가-하][.)]\s|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]\.?\s)"
+)
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-–—]\s*\d{1,4}\s*[-–—]|\d{1,4}(?:\s*/\s*\d{1,4})?|page\s*\d+|\(\s*\d{1,4}\s*\))\s*$",
+    re.I,
+)
+_LETTER_SPACED = re.compile(r"(?<!\S)(?:[가-힣0-9]\s){2,}[가-힣0-9](?!\S)")
+_SPACED_CELL = re.compile(r"^[가-힣](?: [가-힣])+$")
+_HANGUL = re.compile(r"[가-힣]")
+_NUMERIC_END = re.compile(r"\d[\d.,~]*$")
+_NUMERIC_START = re.compile(r"^[\d.,~]")
+
+
+@dataclass(slots=True)
+class _Line:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+
+@dataclass(slots=True)
+class _GridCell:
+    row: int
+    col: int
+    row_span: int
+    col_span: int
+    bbox: tuple[float, float, float, float]
+    lines: list[str]
+    page: int
+    text: str = ""
+
+
+@dataclass(slots=True)
+class _Grid:
+    page: int
+    top: float
+    x0: float
+    x1: float
+    col_edges: list[float]
+    nrows: int
+    cells: list[_GridCell]
+
+
+@dataclass(slots=True)
+class _Para:
+    lines: list[str]
+    text: str = ""
+
+
+Item = _Para | _Grid
+
+
+@dataclass(slots=True)
+class _Page:
+    number: int
+    height: float
+    lines: list[tuple[str, _Line | _Grid]] = field(default_factory=list)  # (column, item)
+    items: list[Item] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- characters and words
+
+
+def _clean(text: str) -> str:
+    return unicodedata.normalize("NFC", text.replace("\u2024", "·"))
+
+
+def _unreadable(chars: list[dict[str, Any]]) -> str | None:
+    """Why a page's text layer is garbage, or None when it reads as text."""
+    glyphs = [c["text"] for c in chars if not c["text"].isspace()]
+    n = len(glyphs)
+    if n < 30:
+        return None
+    cid = sum(1 for g in glyphs if g.startswith("(cid:"))
+    pua = sum(1 for g in glyphs if len(g) == 1 and 0xE000 <= ord(g) <= 0xF8FF and g != BOX_GLYPH)
+    if (cid + pua) / n > 0.2:
+        what = f"{cid} '(cid:N)' codes" if cid >= pua else f"{pua} private-use glyphs"
+        return f"{what} among {n} glyphs: the font has no Unicode map"
+    latin_ext = sum(1 for g in glyphs if len(g) == 1 and 0xC0 <= ord(g) <= 0x24F)
+    hangul = sum(1 for g in glyphs if _HANGUL.match(g))
+    if latin_ext / n > 0.3 and hangul / n < 0.05:
+        return f"{latin_ext} of {n} glyphs are accented Latin letters and almost none Hangul (mojibake)"
+    return None
+
+
+def _words(page: Any) -> list[dict[str, Any]]:
+    return list(
+        page.extract_words(
+            x_tolerance=3, y_tolerance=3, keep_blank_chars=False, extra_attrs=["size"]
+        )
+    )
+
+
+def _group_lines(words: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Words → lines: words whose vertical extents overlap by half share a line."""
+    lines: list[list[dict[str, Any]]] = []
+    for w in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        if lines:
+            cur = lines[-1]
+            top = min(x["top"] for x in cur)
+            bottom = max(x["bottom"] for x in cur)
+            overlap = min(bottom, w["bottom"]) - max(top, w["top"])
+            if overlap >= 0.5 * min(bottom - top, w["bottom"] - w["top"]):
+                cur.append(w)
+                continue
+        lines.append([w])
+    return [sorted(line, key=lambda w: w["x0"]) for line in lines]
+
+
+def _make_line(words: list[dict[str, Any]]) -> _Line:
+    return _Line(
+        text=" ".join(_clean(w["text"]) for w in words),
+        x0=min(w["x0"] for w in words),
+        x1=max(w["x1"] for w in words),
+        top=min(w["top"] for w in words),
+        bottom=max(w["bottom"] for w in words),
+        size=max(float(w.get("size") or 10.0) for w in words),
+    )
+
+
+def close_letter_spacing(text: str) -> str:
+    """``일 반 회 계`` → ``일반회계``: three or more single syllables in a row, spaced out."""
+    return _LETTER_SPACED.sub(lambda m: m.group(0).replace(" ", ""), text)
+
+
+# ---------------------------------------------------------------- tables
+
+
+def _cluster(values: list[float], tol: float = 2.5) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tol:
+            out.append(v)
+    return out
+
+
+def _index(edges: list[float], v: float) -> int:
+    return min(range(len(edges)), key=lambda i: abs(edges[i] - v))
+
+
+def _closing_lines(page: Any, bboxes: list[tuple[float, float, float, float]]) -> list[dict]:
+    """Vertical rules at both ends of each table's horizontal rules, where the PDF drew none."""
+    out: list[dict[str, Any]] = []
+    verticals = page.vertical_edges
+    for x0, top, x1, bottom in bboxes:
+        hs = [
+            e
+            for e in page.horizontal_edges
+            if top - 1 <= e["top"] <= bottom + 1 and e["x1"] > x0 and e["x0"] < x1
+        ]
+        if not hs:
+            continue
+        for x in (min(e["x0"] for e in hs), max(e["x1"] for e in hs)):
+            covered = sum(
+                min(bottom, e["bottom"]) - max(top, e["top"])
+                for e in verticals
+                if abs(e["x0"] - x) < 2 and e["bottom"] > top and e["top"] < bottom
+            )
+            if covered < 0.9 * (bottom - top):
+                out.append(
+                    {
+                        "object_type": "line",
+                        "x0": x,
+                        "x1": x,
+                        "top": top,
+                        "bottom": bottom,
+                        "width": 0,
+                        "height": bottom - top,
+                    }
+                )
+    return out
+
+
+def _find_tables(page: Any) -> list[Any]:
+    tables = page.find_tables()
+    if not tables:
+        return []
+    extra = _closing_lines(page, [t.bbox for t in tables])
+    if extra:
+        tables = page.find_tables({"explicit_vertical_lines": extra})
+    return list(tables)
+
+
+def _box(b: tuple[float, ...]) -> tuple[float, float, float, float]:
+    return (round(b[0], 2), round(b[1], 2), round(b[2], 2), round(b[3], 2))
+
+
+def _grid(table: Any, words: list[dict[str, Any]], pno: int) -> _Grid | None:
+    boxes = [tuple(c) for c in table.cells]
+    if not boxes:
+        return None
+    col_edges = _cluster([b[0] for b in boxes] + [b[2] for b in boxes])
+    row_edges = _cluster([b[1] for b in boxes] + [b[3] for b in boxes])
+    if len(col_edges) < 2 or len(row_edges) < 2:
+        return None
+    cells: list[_GridCell] = []
+    for b in sorted(boxes, key=lambda b: (b[1], b[0])):
+        r0, r1 = _index(row_edges, b[1]), _index(row_edges, b[3])
+        c0, c1 = _index(col_edges, b[0]), _index(col_edges, b[2])
+        if r1 <= r0 or c1 <= c0:
+            continue
+        inside = [
+            w
+            for w in words
+            if b[0] <= (w["x0"] + w["x1"]) / 2 <= b[2]
+            and b[1] <= (w["top"] + w["bottom"]) / 2 <= b[3]
+        ]
+        lines = [_make_line(ln).text for ln in _group_lines(inside)]
+        if all(_SPACED_CELL.match(ln) for ln in lines):
+            lines = [ln.replace(" ", "") for ln in lines]  # a letter-spaced header: 세 입
+        else:
+            lines = [close_letter_spacing(ln) for ln in lines]
+        cells.append(_GridCell(r0, c0, r1 - r0, c1 - c0, _box(b), lines, pno))
+    x0, top, x1, _ = table.bbox
+    return _Grid(pno, top, x0, x1, col_edges, len(row_edges) - 1, cells)
+
+
+def _is_layout_box(grid: _Grid) -> bool:
+    """A one-column 'table' is a box drawn around text (a summary, an org chart), not data."""
+    return len(grid.col_edges) == 2
+
+
+# ---------------------------------------------------------------- page layout
+
+
+def _gutter(lines: list[list[dict[str, Any]]], width: float) -> float | None:
+    """The x of an empty vertical band between two columns of text, if the page has one."""
+    if len(lines) < 8:
+        return None
+    step = 2.0
+    bins = [0] * (int(width / step) + 2)
+    for line in lines:
+        for w in line:
+            for i in range(int(w["x0"] / step), min(len(bins), int(w["x1"] / step) + 1)):
+                bins[i] += 1
+    allowed = max(1, len(lines) // 12)
+    lo, hi = int(0.3 * width / step), int(0.7 * width / step)
+    best: tuple[int, int] | None = None
+    i = lo
+    while i < hi:
+        if bins[i] <= allowed:
+            j = i
+            while j < hi and bins[j] <= allowed:
+                j += 1
+            if (j - i) * step >= 10 and (best is None or j - i > best[1] - best[0]):
+                best = (i, j)
+            i = j
+        else:
+            i += 1
+    if best is None:
+        return None
+    x = (best[0] + best[1]) / 2 * step
+    both = sum(
+        1 for line in lines if any(w["x1"] < x for w in line) and any(w["x0"] > x for w in line)
+    )
+    return x if both >= 5 else None
+
+
+def _layout_page(page: Any, pno: int) -> tuple[list[tuple[str, _Line | _Grid]], float]:
+    tables = _find_tables(page)
+    words = _words(page)
+    grids: list[_Grid] = []
+    in_table: set[int] = set()
+    for t in tables:
+        x0, top, x1, bottom = t.bbox
+        mine = [
+            i
+            for i, w in enumerate(words)
+            if i not in in_table
+            and x0 <= (w["x0"] + w["x1"]) / 2 <= x1
+            and top <= (w["top"] + w["bottom"]) / 2 <= bottom
+        ]
+        g = _grid(t, [words[i] for i in mine], pno)
+        if g is None:
+            continue
+        in_table.update(mine)
+        grids.append(g)
+    body = [w for i, w in enumerate(words) if i not in in_table]
+    line_words = _group_lines(body)
+    gutter = _gutter(line_words, float(page.width))
+    entries: list[tuple[float, str, _Line | _Grid]] = []
+    for lw in line_words:
+        if gutter is None:
+            entries.append((lw[0]["top"], "F", _make_line(lw)))
+            continue
+        left = [w for w in lw if w["x1"] <= gutter]
+        right = [w for w in lw if w["x0"] >= gutter]
+        if len(left) + len(right) < len(lw):
+            entries.append((min(w["top"] for w in lw), "F", _make_line(lw)))
+            continue
+        for col, part in (("L", left), ("R", right)):
+            if part:
+                entries.append((min(w["top"] for w in part), col, _make_line(part)))
+    for g in grids:
+        col = "F"
+        if gutter is not None:
+            col = "L" if g.x1 <= gutter else "R" if g.x0 >= gutter else "F"
+        entries.append((g.top, col, g))
+    entries.sort(key=lambda e: e[0])
+    ordered: list[tuple[str, _Line | _Grid]] = []
+    band: dict[str, list[_Line | _Grid]] = {"L": [], "R": []}
+    for _, col, item in entries:
+        if col == "F":
+            ordered += [("L", x) for x in band["L"]] + [("R", x) for x in band["R"]]
+            band = {"L": [], "R": []}
+            ordered.append(("F", item))
+        else:
+            band[col].append(item)
+    ordered += [("L", x) for x in band["L"]] + [("R", x) for x in band["R"]]
+    return ordered, float(page.height)
+
+
+def _furniture_key(line: _Line) -> str:
+    return re.sub(r"\d+", "#", line.text.replace(" ", ""))
+
+
+def _drop_furniture(pages: list[_Page]) -> None:
+    """Remove page numbers and running headers/footers from the top and bottom bands."""
+    counts: Counter[str] = Counter()
+    for p in pages:
+        keys = {
+            _furniture_key(it)
+            for _, it in p.lines
+            if isinstance(it, _Line) and (it.bottom < 0.08 * p.height or it.top > 0.92 * p.height)
+        }
+        counts.update(keys)
+    repeated = {k for k, n in counts.items() if n >= 3 and n >= 0.4 * len(pages)}
+    for p in pages:
+        kept = []
+        for col, it in p.lines:
+            in_band = isinstance(it, _Line) and (
+                it.bottom < 0.08 * p.height or it.top > 0.92 * p.height
+            )
+            if in_band and (_PAGE_NUMBER.match(it.text) or _furniture_key(it) in repeated):  # type: ignore[union-attr, arg-type]
+                continue
+            kept.append((col, it))
+        p.lines = kept
+
+
+def _box_glyphs(p: _Page) -> None:
+    """U+F000 → □ where it opens a line at the page's heading indentation, else •."""
+    starts = [it.x0 for _, it in p.lines if isinstance(it, _Line) and len(it.text) > 3]
+    left = min(starts) if starts else 0.0
+    for _, it in p.lines:
+        if isinstance(it, _Line) and BOX_GLYPH in it.text:
+            head = it.text.startswith(BOX_GLYPH) and it.x0 - left <= 12
+            rest = it.text[1:] if head else it.text
+            it.text = ("□" if head else "") + rest.replace(BOX_GLYPH, "•")
+        elif isinstance(it, _Grid):
+            for c in it.cells:
+                c.lines = [ln.replace(BOX_GLYPH, "•") for ln in c.lines]
+
+
+def _continues(prev: _Line, nxt: _Line, right: float, line_gap: float) -> bool:
+    """Is ``nxt`` the wrapped continuation of ``prev`` (same paragraph)? ``line_gap`` is the
+    page's usual gap between the lines of one paragraph; a wider one separates paragraphs."""
+    if _LINE_MARKER.match(nxt.text):
+        return False
+    if abs(prev.size - nxt.size) > 1.0:
+        return False
+    gap = nxt.top - prev.bottom
+    size = max(prev.size, nxt.size)
+    if gap < -1 or gap > min(0.9 * size, line_gap + 0.2 * size):
+        return False
+    if nxt.x0 < prev.x0 - 2 and not _LINE_MARKER.match(prev.text):
+        return False
+    return prev.x1 >= right - 2.5 * prev.size
+
+
+def _paragraphs(p: _Page) -> None:
+    right: dict[str, float] = {}  # the text's right margin per column: lines and tables reach it
+    for col, it in p.lines:
+        right[col] = max(right.get(col, 0.0), it.x1)
+    gaps = sorted(
+        b.top - a.bottom
+        for (ca, a), (cb, b) in zip(p.lines, p.lines[1:], strict=False)
+        if ca == cb and isinstance(a, _Line) and isinstance(b, _Line) and b.top > a.bottom - 1
+    )
+    line_gap = gaps[len(gaps) // 4] if gaps else 3.0  # the tighter gaps are within paragraphs
+    items: list[Item] = []
+    last: dict[str, _Line] = {}
+    current: dict[str, _Para] = {}
+    for col, it in p.lines:
+        if isinstance(it, _Grid):
+            if _is_layout_box(it):
+                for c in sorted(it.cells, key=lambda c: c.row):
+                    if c.lines:
+                        items.append(_Para(c.lines))
+            else:
+                items.append(it)
+            last.pop(col, None)
+            continue
+        prev = last.get(col)
+        if prev is not None and col in current and _continues(prev, it, right[col], line_gap):
+            current[col].lines.append(it.text)
+        else:
+            para = _Para([it.text])
+            current[col] = para
+            items.append(para)
+        last[col] = it
+    p.items = items
+
+
+# ---------------------------------------------------------------- joining and writing
+
+
+def _join_all(pieces: list[list[str]]) -> list[str]:
+    """Join each list of wrapped line fragments into one string, Kiwi deciding the spaces."""
+    pairs: list[tuple[str, str]] = []
+    where: list[tuple[int, int]] = []
+    for i, lines in enumerate(pieces):
+        for j in range(1, len(lines)):
+            a, b = lines[j - 1].rstrip(), lines[j].lstrip()
+            if a and b and _HANGUL.match(a[-1]) and _HANGUL.match(b[0]):
+                pairs.append((a.rsplit(" ", 1)[-1], b.split(" ", 1)[0]))
+                where.append((i, j))
+    spaced = dict(zip(where, spaced_junctions(pairs), strict=True))
+    out = []
+    for i, lines in enumerate(pieces):
+        text = lines[0].strip() if lines else ""
+        for j in range(1, len(lines)):
+            b = lines[j].strip()
+            if not b:
+                continue
+            if (i, j) in spaced:
+                sep = " " if spaced[(i, j)] else ""
+            elif text.endswith(("(", "[", "·", "/", "~")) or b.startswith(
+                (")", "]", ",", ".", "·", "/", "~")
+            ):
+                sep = ""
+            elif _NUMERIC_END.search(text) and _NUMERIC_START.match(b):
+                sep = ""  # a number or date wrapped inside itself: 2016.1 / 2~2016.12
+            else:
+                sep = " "
+            text = f"{text}{sep}{b}" if text else b
+        out.append(text)
+    return out
+
+
+def _merge_continued(pages: list[_Page]) -> list[Item]:
+    """All pages' items in order, a table continued at the top of the next page joined."""
+    items: list[Item] = []
+    for p in pages:
+        for k, it in enumerate(p.items):
+            prev = items[-1] if items else None
+            if (
+                k == 0
+                and isinstance(it, _Grid)
+                and isinstance(prev, _Grid)
+                and prev.page == it.page - 1
+                and len(prev.col_edges) == len(it.col_edges)
+                and all(abs(a - b) < 4 for a, b in zip(prev.col_edges, it.col_edges, strict=True))
+            ):
+                head = sorted((c for c in prev.cells if c.row == 0), key=lambda c: c.col)
+                first = sorted((c for c in it.cells if c.row == 0), key=lambda c: c.col)
+                skip = 1 if [c.lines for c in head] == [c.lines for c in first] else 0
+                for c in it.cells:
+                    if c.row < skip:
+                        continue
+                    c.row += prev.nrows - skip
+                    prev.cells.append(c)
+                prev.nrows += it.nrows - skip
+                prev.page = it.page
+                continue
+            items.append(it)
+    return items
+
+
+def _write(items: list[Item]) -> tuple[str, list[SourceTable]]:
+    paras = [it for it in items if isinstance(it, _Para)]
+    cells = [c for it in items if isinstance(it, _Grid) for c in it.cells]
+    joined = _join_all([p.lines for p in paras] + [c.lines for c in cells])
+    for p, t in zip(paras, joined[: len(paras)], strict=True):
+        p.text = t
+    for c, t in zip(cells, joined[len(paras) :], strict=True):
+        c.text = t
+    blocks: list[Block] = []
+    for it in items:
+        if isinstance(it, _Para):
+            blocks.append(it.text)
+        else:
+            cells_out = [
+                GridCell(c.row, c.col, c.text, c.row_span, c.col_span, c.page, c.bbox)
+                for c in it.cells
+            ]
+            blocks.append(Grid("pdf", it.nrows, len(it.col_edges) - 1, cells_out))
+    return write_blocks(blocks)
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def _open(data: bytes) -> Any:
+    try:
+        return pdfplumber.open(io.BytesIO(data))
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise EncryptedDocumentError(
+            "the PDF is password-protected; gyeoljae cannot read encrypted PDFs"
+        ) from exc
+    except _PARSE_ERRORS as exc:
+        cause = exc.__cause__ or exc.__context__ or exc
+        if (
+            isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError))
+            or "password" in str(exc).lower()
+        ):
+            raise EncryptedDocumentError(
+                "the PDF is password-protected; gyeoljae cannot read encrypted PDFs"
+            ) from exc
+        raise DamagedDocumentError(
+            f"the PDF is damaged or truncated and could not be opened ({type(cause).__name__}: {cause})"
+        ) from exc
+
+
+def read_pdf(data: bytes) -> SourceText:
+    """A PDF original → text in reading order with its tables located in it."""
+    if not data.startswith(b"%PDF") and b"%PDF" not in data[:1024]:
+        raise DamagedDocumentError("the file has a .pdf name but is not a PDF (no %PDF header)")
+    pdf = _open(data)
+    pages: list[_Page] = []
+    warnings: list[str] = []
+    images = 0
+    try:
+        n = len(pdf.pages)
+        if n > MAX_PAGES:
+            raise DocumentTooLargeError(f"the PDF has {n} pages, over the limit of {MAX_PAGES}")
+        for pno, original in enumerate(pdf.pages, start=1):
+            try:
+                page = original.dedupe_chars()
+                chars = page.chars
+                images += len(page.images)
+                why = _unreadable(chars)
+                if why:
+                    warnings.append(f"page {pno}: text layer unreadable ({why}); page left out")
+                    continue
+                p = _Page(pno, 0.0)
+                p.lines, p.height = _layout_page(page, pno)
+                pages.append(p)
+            except _PARSE_ERRORS as exc:
+                warnings.append(
+                    f"page {pno}: could not be parsed ({type(exc).__name__}); page left out"
+                )
+            finally:
+                original.close()  # drop the page's parsed objects: memory stays flat
+    except _PARSE_ERRORS as exc:
+        raise DamagedDocumentError(
+            f"the PDF is damaged or truncated ({type(exc).__name__}: {exc})"
+        ) from exc
+    finally:
+        pdf.close()
+    if not any(p.lines for p in pages):
+        if warnings and all("unreadable" in w for w in warnings):
+            raise UnreadableTextError(
+                f"no page of the PDF has readable text: {warnings[0]}"
+                + (f" (and {len(warnings) - 1} more pages)" if len(warnings) > 1 else "")
+            )
+        if warnings:
+            raise DamagedDocumentError(
+                f"no page of the PDF could be read: {warnings[0]}"
+                + (f" (and {len(warnings) - 1} more pages)" if len(warnings) > 1 else "")
+            )
+        if images:
+            raise ScannedDocumentError(
+                f"the PDF has no text layer on any of its {n} pages, only images: it looks "
+                "like a scan, and OCR is not supported"
+            )
+        raise EmptyDocumentError(f"the PDF has {n} pages but no text on any of them")
+    _drop_furniture(pages)
+    for p in pages:
+        _box_glyphs(p)
+        _paragraphs(p)
+    text, tables = _write(_merge_continued(pages))
+    return SourceText(text=text, tables=tables, warnings=warnings, pages=n)
