@@ -179,4 +179,4 @@ def test_every_external_document_runs_through(external_run):
     assert s.docs_seen >= 120 and s.docs_processed >= s.docs_seen - 4
     # left: metadata.csv files, and a complaint reply whose stem (doc_id) repeats a 결재문서's
     assert {e.error_type for e in s.errors} <= {"UnsupportedFormatError", "DuplicateDocumentError"}
-    assert all(e.source_path.endswith((".csv", ".hwpx")) for e in s.errors)
+    assert all(e.source_path.endswith((".csv", ".hwpx", ".txt")) for e in s.errors)
