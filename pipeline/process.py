@@ -13,6 +13,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import fields
 from pathlib import Path
 
 from pipeline import __version__
@@ -77,7 +78,8 @@ def _merge_meta(found: DocumentMeta, structural: DocumentMeta | None) -> Documen
     """Fields an original's layout states (its 결재 header table) win over those read from text."""
     if structural is None:
         return found
-    for name in DocumentMeta.__slots__:  # type: ignore[attr-defined]
+    for f in fields(DocumentMeta):
+        name = f.name
         value = getattr(structural, name)
         if value is not None and not (name == "doc_kind" and value == "other"):
             setattr(found, name, value)

@@ -359,7 +359,7 @@ def find_tables(
     for s, e in html_spans:
         found.append((s, e, "html", _html_cells(text, s, e), None))
 
-    def inside_html(pos: int) -> bool:
+    def already_parsed(pos: int) -> bool:  # inside an HTML table or a reader's own table
         return any(s <= pos < e for s, e in html_spans) or any(
             s <= pos <= e for s, e in given_spans
         )
@@ -369,7 +369,7 @@ def find_tables(
     while i < len(lines):
         ls, le = lines[i]
         line = text[ls:le]
-        if line.lstrip().startswith("|") and line.count("|") >= 2 and not inside_html(ls):
+        if line.lstrip().startswith("|") and line.count("|") >= 2 and not already_parsed(ls):
             j = i
             while j < len(lines) and text[lines[j][0] : lines[j][1]].lstrip().startswith("|"):
                 j += 1
@@ -388,7 +388,7 @@ def find_tables(
             found.append((lines[i][0], lines[j - 1][1], "markdown", raw, header_rows))
             i = j
             continue
-        if "\t" in line and not inside_html(ls):
+        if "\t" in line and not already_parsed(ls):
             j = i
             width = line.count("\t")
             while j < len(lines):

@@ -116,10 +116,7 @@ class _Reader:
                             line.append(" " + self.flat_text(box) + " ")
                         else:
                             flush()
-                            for sub in box.iter(f"{HP}subList"):
-                                for q in sub.findall(f"{HP}p"):
-                                    self.paragraph(q, into)
-                                break
+                            self._sublist(next(box.iter(f"{HP}subList"), None), into, False)
         flush()
         for note_text in notes:
             if note_text.strip():
@@ -136,12 +133,15 @@ class _Reader:
                 chunks.append(own.strip())
         return " ".join(chunks)
 
-    def _cell_blocks(self, tc: ET.Element, flatten: bool) -> list[Block]:
-        out: list[Block] = []
-        sub = tc.find(f"{HP}subList")
+    def _sublist(self, sub: ET.Element | None, into: list[Block], flatten: bool) -> None:
+        """The paragraphs of an ``hp:subList`` (a cell's or a text box's content)."""
         if sub is not None:
             for q in sub.findall(f"{HP}p"):
-                self.paragraph(q, out, flatten=flatten)
+                self.paragraph(q, into, flatten=flatten)
+
+    def _cell_blocks(self, tc: ET.Element, flatten: bool) -> list[Block]:
+        out: list[Block] = []
+        self._sublist(tc.find(f"{HP}subList"), out, flatten)
         return out
 
     def table(self, tbl: ET.Element, into: list[Block]) -> None:
@@ -162,12 +162,7 @@ class _Reader:
         table = _Table(nrows, ncols)
         for r_index, tr in enumerate(trs):
             for c_index, tc in enumerate(tr.findall(f"{HP}tc")):
-                addr = tc.find(f"{HP}cellAddr")
-                span = tc.find(f"{HP}cellSpan")
-                row = int(addr.get("rowAddr", r_index)) if addr is not None else r_index
-                col = int(addr.get("colAddr", c_index)) if addr is not None else c_index
-                rs = int(span.get("rowSpan", 1)) if span is not None else 1
-                cs = int(span.get("colSpan", 1)) if span is not None else 1
+                row, col, rs, cs = _grid_position(tc, r_index, c_index)
                 parts = [b for b in self._cell_blocks(tc, flatten=True) if isinstance(b, str)]
                 text = " ".join(" ".join(b.split()) for b in parts)
                 table.cells.append(_Cell(row, col, max(1, rs), max(1, cs), text))
@@ -196,19 +191,20 @@ class _Reader:
         t = _Table(int(tbl.get("rowCnt") or 0), ncols)
         for tr in tbl.findall(f"{HP}tr"):
             for tc in tr.findall(f"{HP}tc"):
-                addr, span = tc.find(f"{HP}cellAddr"), tc.find(f"{HP}cellSpan")
-                if addr is None:
-                    continue
-                t.cells.append(
-                    _Cell(
-                        int(addr.get("rowAddr", 0)),
-                        int(addr.get("colAddr", 0)),
-                        int(span.get("rowSpan", 1)) if span is not None else 1,
-                        int(span.get("colSpan", 1)) if span is not None else 1,
-                        self.flat_text(tc),
-                    )
-                )
+                if tc.find(f"{HP}cellAddr") is not None:
+                    t.cells.append(_Cell(*_grid_position(tc, 0, 0), self.flat_text(tc)))
         self.tables.append(t)
+
+
+def _grid_position(tc: ET.Element, row: int, col: int) -> tuple[int, int, int, int]:
+    """A cell's (row, col, row_span, col_span) from ``hp:cellAddr``/``hp:cellSpan``; ``row`` and
+    ``col`` are the fallback when the cell states no address."""
+    addr, span = tc.find(f"{HP}cellAddr"), tc.find(f"{HP}cellSpan")
+    if addr is not None:
+        row, col = int(addr.get("rowAddr", row)), int(addr.get("colAddr", col))
+    rs = int(span.get("rowSpan", 1)) if span is not None else 1
+    cs = int(span.get("colSpan", 1)) if span is not None else 1
+    return row, col, rs, cs
 
 
 # ---------------------------------------------------------------- the 결재 header
