@@ -1,12 +1,16 @@
 """Date expressions of Korean administrative documents → normalised periods.
 
 ``find_dates(text, default_year)`` scans a string and yields every date expression with its
-span: full dates (``2020.2.19.``, ``2020-02-19``, ``’16.11.10.``), months (``‘20. 2월중``,
-``2016.03``), ranges (``’20. 2~4월중``, ``'17.02.~06.``, ``2016.03~2016.12``), open ranges
-(``'20. 6월~``), days without a year (``8. 26. 0시``, ``8.16.(일) 19:25``), halves and quarters
-(``'20. 상반기``, ``1/4분기``), and recurrences (``매월``, ``격 월``, ``연중``, ``상시``, ``수시``).
+span: full dates (``2020.2.19.``, ``2020-02-19``, ``’16.11.10.``, a table's bare ``23.3.29.``),
+months (``‘20. 2월중``, ``2016.03``, ``3월말``), ranges (``’20. 2~4월중``, ``'17.02.~06.``,
+``’26. 3.4.(수) ~ 4.10(금)``, ``'03~'07``, ``’23/’24년``), open ranges (``'20. 6월~``,
+``(’26.5.2.～)``, ``'06년부터``), days without a year (``8. 26. 0시``, ``8.16.(일) 19:25``),
+halves and quarters (``'20. 상반기``, ``(’26.下)``, ``1/4분기``), years (``’26년까지``), and
+recurrences (``매월``, ``격 월``, ``연중``, ``상시``, ``수시``).
 
-A year left out takes ``default_year`` (the year in force); two-digit years are 20xx. A month
+A year left out takes ``default_year`` (the year in force where the text is written) and is
+then carried along the scanned text; a two-digit year takes the century that puts it nearest
+``ref_year`` (the document's own year: ``'97.`` in a 2017 sheet is 1997), else 20xx. A month
 starts on the 1st and ends on its last day.
 """
 
@@ -19,11 +23,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pipeline.model import Precision
+from pipeline.vocab import (
+    APOSTROPHES,
+    HALF_FIRST,
+    HALF_SECOND,
+    HALF_SHORT,
+    MONEY_UNIT_RE,
+    MONTH_PARTS,
+    RANGE_SIGNS,
+    RECURRENCE_WORDS,
+    RELATIVE_YEAR_WORDS,
+    WEEKDAYS,
+)
 
-APOSTROPHES = "‘’'`´′"
-_APOS = f"[{APOSTROPHES}]"
+_APOS = f"[{re.escape(APOSTROPHES)}]"
 _Y = rf"(?:(?P<Y>(?:19|20)\d\d)|{_APOS}\s?(?P<YY>\d\d))"
-_SEP = r"\s*[.\-/]\s*"
+_SEP = r"\s*(?:\.\.?|[\-/])\s*"  # '’23.12..21.': a doubled dot is a typo, not a break
 _M = r"(?P<M>1[0-2]|0?[1-9])(?!\d)"
 _D = r"(?P<D>3[01]|[12]\d|0?[1-9])(?!\d)(?!-\d)(?!(?!일)[가-힣])"  # '3대 분야' is not day 3
 
@@ -33,35 +48,51 @@ _POINT_FORMS: list[tuple[str, re.Pattern[str]]] = [
     ("ymd", re.compile(rf"{_Y}\s*년\s*{_M}\s*월\s*{_D}\s*일")),
     ("ym", re.compile(rf"{_Y}{_SEP}{_M}(?:\s*월|\.(?!\d))?")),
     ("ym", re.compile(rf"{_Y}\s*년\s*{_M}\s*월")),
-    ("y", re.compile(rf"{_Y}\s*년도?|{_APOS}(?P<YY2>\d\d)(?!\d)(?!\s*[.\-/]\s*\d)")),
+    ("y", re.compile(rf"{_Y}\s*년도?|{_APOS}(?P<YY2>\d\d)(?!\d)(?!\s*[.\-/]\s*\d)\.?")),
+    # a table's two-digit year without an apostrophe: '23.3.29.' (day required, so never '1.2')
+    ("ymd", re.compile(r"(?<![\d.,])(?P<YY3>\d\d)\.\s?(?P<M>1[0-2]|0?[1-9])\.\s?(?P<D>3[01]|[12]\d|0?[1-9])\.(?!\d)")),
     ("md", re.compile(rf"{_M}\s*월\s*{_D}\s*일")),
     ("md", re.compile(rf"{_M}\s*\.\s*{_D}(?:\s*\.|(?=\s*[~()\],·]|\s*$|\s+[^\d\s]))")),
     ("m", re.compile(rf"{_M}\s*월")),
 ]
-_HALF = re.compile(rf"(?:{_Y}\s*(?:년도?|\.)?\s*)?(?P<H>상|하)\s*반\s*기")
+_H1 = "|".join(re.escape(w) if len(w) == 1 else r"\s*".join(w) for w in HALF_FIRST)
+_H2 = "|".join(re.escape(w) if len(w) == 1 else r"\s*".join(w) for w in HALF_SECOND)
+_HALF = re.compile(
+    rf"(?:{_Y}\s*(?:년도?|\.)?\s*)?(?:(?P<H1>{_H1})|(?P<H2>{_H2})|(?P<HB>{HALF_SHORT[0]}\s*[·ㆍ]\s*{_H2}))"
+)
+# after a year only: '‘25.상', '’24.하', '‘24.상·하' (both halves: the whole year)
+_HALF_SHORT = re.compile(
+    rf"{_Y}\s*\.\s*(?:(?P<HB>{HALF_SHORT[0]}\s*[·ㆍ,]\s*{HALF_SHORT[1]})|(?P<H1>{HALF_SHORT[0]})|(?P<H2>{HALF_SHORT[1]}))(?![가-힣])"
+)
+# '1,7월', '3,6,9,12월', '6, 12월': months listed as one span (first to last)
+_MONTH_LIST = re.compile(r"(?P<M1>1[0-2]|0?[1-9])(?:\s*,\s*(?:1[0-2]|0?[1-9]))*\s*,\s*(?P<M2>1[0-2]|0?[1-9])\s*월")
+# '’24년말', '연말', '올해': the year in force (or the stated one) as a whole
+_RELATIVE_YEAR = re.compile("|".join(RELATIVE_YEAR_WORDS))
 _QUARTER = re.compile(rf"(?:{_Y}\s*(?:년도?|\.)?\s*)?(?P<Q>[1-4])\s*(?:/\s*4\s*)?분\s*기(?!\s*별)")
+_RANGE_CLASS = f"[{re.escape(RANGE_SIGNS)}]"
 # '2~3월', '7 ~ 12월': a month range whose year is the one in force
-_MONTH_RANGE = re.compile(r"(?P<M1>1[0-2]|0?[1-9])\s*[~∼〜]\s*(?P<M2>1[0-2]|0?[1-9])\s*월")
+_MONTH_RANGE = re.compile(rf"(?P<M1>1[0-2]|0?[1-9])\s*{_RANGE_CLASS}\s*(?P<M2>1[0-2]|0?[1-9])\s*월")
+# '’23/’24년', '2023/2024년': two years written as one span
+_YEAR_PAIR = re.compile(rf"{_Y}\s*/\s*(?:(?P<Y_2>(?:19|20)\d\d)|{_APOS}?\s?(?P<YY_2>\d\d))\s*년")
 _FROM = re.compile(r"\s*부터")
 # '~종식시', '~ 해제 시까지': until an event; a period with no calendar bounds
-_UNTIL_EVENT = re.compile(r"[~∼〜]\s*(?:상황\s*)?(?:종식|종료|해제|완료|안정화)\s*시(?:\s*까지)?")
-_RECURRENCE: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"매\s*월|월\s*\d+\s*회(?:\s*이상)?|월\s*1?\s*회|매달"), "monthly"),
-    (re.compile(r"격\s*월"), "bimonthly"),
-    (re.compile(r"분\s*기\s*별|매\s*분\s*기"), "quarterly"),
-    (re.compile(r"매\s*년|연\s*\d+\s*회|연\s*1?\s*회"), "yearly"),
-    (re.compile(r"연\s*중|상\s*시"), "ongoing"),
-    (re.compile(r"수\s*시"), "as_needed"),
-]
+_UNTIL_EVENT = re.compile(
+    rf"{_RANGE_CLASS}\s*(?:상황\s*)?(?:종식|종료|해제|완료|안정화)\s*시(?:\s*까지)?"
+)
+_RECURRENCE = [(re.compile(p), name) for p, name in RECURRENCE_WORDS]
 _TAIL = re.compile(
-    r"(?:\s*\([월화수목금토일]\))?(?:\s*\d{1,2}\s*:\s*\d{2}|\s*\d{1,2}\s*시)?(?:\s*[중초말경])?"
+    rf"(?:\s*\(\s*[{WEEKDAYS}]\s*\))?(?:\s*\d{{1,2}}\s*:\s*\d{{2}}|\s*\d{{1,2}}\s*시)?(?:\s*[{MONTH_PARTS}](?![가-힣]))?"
 )
-_RANGE = re.compile(r"\s*[~∼〜－]\s*")
-_BEFORE_OK = re.compile(r"(?:^|[^\d.,\w])$|(?<=[가-힣(\[「『<])$")
+# A range sign between two points; '-' only between numbers ('2016.03 - 2016.12').
+_RANGE = re.compile(rf"\s*(?:{_RANGE_CLASS}|-(?=\s*[\d{re.escape(APOSTROPHES)}]))\s*")
+_BEFORE_OK = re.compile(r"(?:^|[^\d.,\w])$|(?<=[가-힣ㄱ-ㅎ(\[「『<])$")
 _AFTER_BAD = re.compile(
-    r"^(?:\d|[.,]\d|\s*[%％]|(?:천원|백만원|만원|억|조|원|명|개|건|회|배|호|층|km|㎞|m|번|차|세))"
+    rf"^(?:\d|[.,]\d|\s*[%％]|(?:천원|백만원|만원|억|원|명|개|건|회|배|호|층|km|㎞|m|번|차|세)"
+    rf"|\s*(?:(?:{MONEY_UNIT_RE})(?![가-힣])|(?:억|조|천만|백만|항|호|%)(?![가-힣])))"
 )
-_CANDIDATE = re.compile(rf"{_APOS}\s?\d|\d|[상하]\s*반\s*기|매|격|분|연|상|수|월|[~∼〜]")
+_CANDIDATE = re.compile(
+    rf"{_APOS}\s?\d|\d|[상하]\s*[반·ㆍ]|[上下]|매|격|분|연|상|수|월|올|금|당|년|{_RANGE_CLASS}"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,15 +119,22 @@ class _Point:
     explicit_year: bool
 
 
-def _year(m: re.Match[str]) -> int | None:
+def century(yy: int, ref_year: int | None) -> int:
+    """The four-digit year of ``'yy`` nearest ``ref_year`` (``'97`` by 2017 → 1997), else 20yy."""
+    if ref_year is None:
+        return 2000 + yy
+    return min((1900 + yy, 2000 + yy), key=lambda y: (abs(y - ref_year), -y))
+
+
+def _year(m: re.Match[str], ref_year: int | None, suffix: str = "") -> int | None:
     gd = m.groupdict()
-    if gd.get("Y"):
-        return int(gd["Y"])
-    yy = gd.get("YY") or gd.get("YY2")
-    return 2000 + int(yy) if yy else None
+    if gd.get(f"Y{suffix}"):
+        return int(gd[f"Y{suffix}"])
+    yy = gd.get(f"YY{suffix}") or (gd.get("YY2") or gd.get("YY3") if not suffix else None)
+    return century(int(yy), ref_year) if yy else None
 
 
-def _match_point(text: str, pos: int) -> _Point | None:
+def _match_point(text: str, pos: int, ref_year: int | None) -> _Point | None:
     for kind, pattern in _POINT_FORMS:
         m = pattern.match(text, pos)
         if not m:
@@ -104,7 +142,7 @@ def _match_point(text: str, pos: int) -> _Point | None:
         gd = m.groupdict()
         month = int(gd["M"]) if gd.get("M") else None
         day = int(gd["D"]) if gd.get("D") else None
-        year = _year(m)
+        year = _year(m, ref_year)
         if day is not None and month is not None and year is not None:
             try:
                 dt.date(year, month, day)
@@ -134,9 +172,9 @@ def _ok_context(text: str, start: int, end: int) -> bool:
     return not _AFTER_BAD.match(text[end : end + 4])
 
 
-def _second_point(text: str, pos: int, first: _Point) -> _Point | None:
+def _second_point(text: str, pos: int, first: _Point, ref_year: int | None) -> _Point | None:
     """The end of a range: a full point, or a bare number continuing the first's precision."""
-    p = _match_point(text, pos)
+    p = _match_point(text, pos, ref_year)
     if p is not None and (p.kind != "md" or first.day is not None or first.kind == "md"):
         return p
     m = re.compile(r"(\d{1,2})(?!\d)\s*(월|일|\.)?").match(text, pos)
@@ -154,30 +192,48 @@ def _second_point(text: str, pos: int, first: _Point) -> _Point | None:
     return None
 
 
-def _simple_match(text: str, pos: int, default_year: int | None) -> DateMatch | None:
-    for pattern, precision in ((_HALF, "half"), (_QUARTER, "quarter")):
+def _simple_match(
+    text: str, pos: int, default_year: int | None, ref_year: int | None
+) -> DateMatch | None:
+    for pattern, precision in ((_HALF, "half"), (_HALF_SHORT, "half"), (_QUARTER, "quarter")):
         m = pattern.match(text, pos)
         if not m:
             continue
-        year = _year(m) or default_year
+        year = _year(m, ref_year) or default_year
         if year is None:
             return None
+        end_pos = m.end()
         if precision == "half":
-            first = m.group("H") == "상"
-            start = dt.date(year, 1 if first else 7, 1)
-            end = dt.date(year, 6, 30) if first else dt.date(year, 12, 31)
+            gd = m.groupdict()
+            if gd.get("HB"):  # both halves: the whole year, by halves
+                start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+            else:
+                first = bool(gd.get("H1"))
+                start = dt.date(year, 1 if first else 7, 1)
+                end = dt.date(year, 6, 30) if first else dt.date(year, 12, 31)
         else:
             q = int(m.group("Q"))
             start = dt.date(year, 3 * q - 2, 1)
             end = _month_end(year, 3 * q)
         return DateMatch(
             m.start(),
-            m.end(),
+            end_pos,
             m.group(0),
             start,
             end,
             precision,  # type: ignore[arg-type]
-            explicit_year=_year(m) is not None,
+            explicit_year=_year(m, ref_year) is not None,
+        )
+    rel = _RELATIVE_YEAR.match(text, pos)
+    if rel and default_year is not None and _word_bounded(text, rel.start(), rel.end()):
+        return DateMatch(
+            rel.start(),
+            rel.end(),
+            rel.group(0),
+            dt.date(default_year, 1, 1),
+            dt.date(default_year, 12, 31),
+            "year",
+            explicit_year=False,
         )
     for pattern, recurrence in _RECURRENCE:
         m = pattern.match(text, pos)
@@ -194,14 +250,21 @@ def _word_bounded(text: str, start: int, end: int) -> bool:
 
 
 def find_dates(
-    text: str, default_year: int | None = None, start: int = 0, end: int | None = None
+    text: str,
+    default_year: int | None = None,
+    start: int = 0,
+    end: int | None = None,
+    ref_year: int | None = None,
 ) -> Iterator[DateMatch]:
     """Every date expression in ``text[start:end]``, left to right, non-overlapping.
 
     Offsets are into ``text``. ``default_year`` is the year in force for expressions without
     one; it is updated as explicit years are seen, so ``’20. 2월 … 3월`` gives 2020-03.
+    ``ref_year`` (the document's year) decides the century of two-digit years; it defaults
+    to ``default_year``.
     """
     end = len(text) if end is None else end
+    ref = ref_year if ref_year is not None else default_year
     year_in_force = default_year
     pos = start
     while pos < end:
@@ -209,7 +272,7 @@ def find_dates(
         if not cm:
             return
         pos = cm.start()
-        match = _match_at(text, pos, end, year_in_force)
+        match = _match_at(text, pos, end, year_in_force, ref)
         if match is None:
             pos += 1
             continue
@@ -219,13 +282,43 @@ def find_dates(
         pos = match.end
 
 
-def _match_at(text: str, pos: int, limit: int, year_in_force: int | None) -> DateMatch | None:
-    simple = _simple_match(text, pos, year_in_force)
+def _year_pair(text: str, pos: int, limit: int, ref_year: int | None) -> DateMatch | None:
+    m = _YEAR_PAIR.match(text, pos, limit)
+    if not m or not _ok_context(text, pos, m.end()):
+        return None
+    first, second = _year(m, ref_year), _year(m, ref_year, "_2")
+    if first is None or second is None or second < first:
+        return None
+    return DateMatch(
+        pos, m.end(), m.group(0), dt.date(first, 1, 1), dt.date(second, 12, 31), "year",
+        explicit_year=True,
+    )
+
+
+def _match_at(
+    text: str, pos: int, limit: int, year_in_force: int | None, ref_year: int | None
+) -> DateMatch | None:
+    simple = _simple_match(text, pos, year_in_force, ref_year)
     if simple is not None:
         return simple if simple.end <= limit else None
     ue = _UNTIL_EVENT.match(text, pos, limit)
     if ue:
         return DateMatch(pos, ue.end(), ue.group(0), None, None, "day", None, True)
+    pair = _year_pair(text, pos, limit, ref_year)
+    if pair is not None:
+        return pair
+    ml = _MONTH_LIST.match(text, pos, limit)
+    if ml and year_in_force is not None and _ok_context(text, pos, ml.end()):
+        m1, m2 = int(ml.group("M1")), int(ml.group("M2"))
+        if m1 < m2:
+            return DateMatch(
+                pos,
+                ml.end(),
+                ml.group(0),
+                dt.date(year_in_force, m1, 1),
+                _month_end(year_in_force, m2),
+                "month",
+            )
     mr = _MONTH_RANGE.match(text, pos, limit)
     if mr and year_in_force is not None and _ok_context(text, pos, mr.end()):
         m1, m2 = int(mr.group("M1")), int(mr.group("M2"))
@@ -238,7 +331,7 @@ def _match_at(text: str, pos: int, limit: int, year_in_force: int | None) -> Dat
                 _month_end(year_in_force, m2),
                 "month",
             )
-    first = _match_point(text, pos)
+    first = _match_point(text, pos, ref_year)
     if first is None or first.end > limit:
         return None
     year = first.year if first.year is not None else year_in_force
@@ -251,7 +344,7 @@ def _match_at(text: str, pos: int, limit: int, year_in_force: int | None) -> Dat
     open_end = False
     rng = _RANGE.match(text, cur)
     if rng:
-        second = _second_point(text, rng.end(), first)
+        second = _second_point(text, rng.end(), first, ref_year)
         if second is not None and second.end <= limit:
             if second.year is None:
                 second.year = year
@@ -259,10 +352,12 @@ def _match_at(text: str, pos: int, limit: int, year_in_force: int | None) -> Dat
                 return None
             t2 = _TAIL.match(text, second.end)
             cur = t2.end() if t2 else second.end
-        else:
+        elif text[rng.start() : rng.end()].strip() != "-":
             second = None
             open_end = True
             cur = rng.end()
+        else:
+            second = None
     if not _ok_context(text, pos, cur if not open_end else first.end):
         return None
     if first.kind == "m" and second is None and not open_end and year_in_force is None:

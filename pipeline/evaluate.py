@@ -1,9 +1,13 @@
-"""Evaluation against hand-checked gold: precision, recall and F1 per table and document kind.
+"""Evaluation against hand-checked gold, on a dev split and a held-out test split.
 
     python -m pipeline.evaluate [--gold tests/gold] [--json build/eval.json] [--show 20]
+                                [--split dev|test] [--show-test]
 
 Each gold file (``tests/gold/*.yaml``, format in ``tests/gold/README.md``) names a document and
-what a person found in it. The real pipeline runs on that document and its rows are matched:
+what a person found in it; ``tests/gold/splits.yaml`` puts every file in ``dev`` (rules are
+written looking at it) or ``test`` (held out: its figures are printed, its misses are not,
+unless ``--show-test`` asks for them to audit the gold). The real pipeline runs on each
+document and its rows are matched one to one:
 
 * **metadata** — exact equality, field by field (a field the gold leaves out is not scored);
 * **outline** — the top two levels: same depth and the same title once spaces are ignored;
@@ -11,9 +15,13 @@ what a person found in it. The real pipeline runs on that document and its rows 
 * **schedules** — same ``start_date``, ``end_date`` and ``precision``, and the spans overlap;
 * **projects** — the same name once spaces and punctuation are ignored.
 
-A gold span is found from a context string ``at`` (unique in the document) and the value as
-written inside it. Where a gold file annotates only part of a long document (``region``),
-predictions outside that region are not counted as false hits.
+Beside these, a **strict** figure for budgets and schedules also asks for the meaning around
+the number: a budget's ``item`` must share a word with the gold item, a schedule's ``task``
+with the gold task (words of two or more letters; one may contain the other).
+
+A gold span is found from a context string ``at`` (unique in the document, whitespace ignored)
+and the value as written inside it. Where a gold file annotates only part of a document
+(``region``, or ``pages`` of a PDF), predictions outside it are not counted.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ import datetime as dt
 import json
 import re
 import sys
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -40,13 +49,16 @@ SOURCES = {
     "seeds": REPO / "data" / "raw",
     "external": REPO.parent / "shared" / "corpus" / "external",
 }
+SPLITS = ("dev", "test")
 TABLES = ("metadata", "outline", "budgets", "schedules", "projects")
+STRICT_TABLES = ("budgets", "schedules")
 RULES = {
     "metadata": "exact equality per field",
     "outline": "depth-1/2 sections: same depth and same title ignoring spaces",
     "budgets": "same amount_krw and fiscal_year, spans overlap",
     "schedules": "same start_date, end_date and precision, spans overlap",
     "projects": "same name ignoring spaces and punctuation",
+    "strict": "budgets: also the item shares a word with the gold item; schedules: the task with the gold task",
 }
 META_FIELDS = ("doc_id", *METADATA_FIELDS)
 
@@ -96,20 +108,38 @@ def _norm(s: str | None) -> str:
     return re.sub(r"[\s\W_]+", "", s or "")
 
 
+def _squeeze(text: str) -> tuple[str, list[int]]:
+    """``text`` without whitespace (NFC, ``․`` read as ``·``), and each kept character's offset."""
+    kept: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        if not ch.isspace():
+            kept.append(ch)
+            where.append(i)
+    return unicodedata.normalize("NFC", "".join(kept)).replace("\u2024", "·"), where
+
+
 def _span(text: str, at: str, value: str, where: str, nth: int = 1) -> tuple[int, int]:
-    i = text.find(at)
-    if i < 0:
+    """The span of ``value`` inside the unique occurrence of ``at``; whitespace is ignored in
+    both (a PDF's line joins and letter-spacing differ from what a reader copies)."""
+    hay, offsets = _squeeze(text)
+    if len(hay) != len(offsets):  # NFC changed the length: fall back to exact matching
+        hay, offsets = text, list(range(len(text)))
+    needle, _ = _squeeze(at)
+    i = hay.find(needle)
+    if i < 0 or not needle:
         raise GoldError(f"{where}: context {at!r} is not in the document")
-    if text.find(at, i + 1) >= 0:
+    if hay.find(needle, i + 1) >= 0:
         raise GoldError(f"{where}: context {at!r} occurs more than once; make it longer")
+    want, _ = _squeeze(value)
     j = -1
     for _ in range(nth):
-        j = at.find(value, j + 1)
-        if j < 0:
+        j = needle.find(want, j + 1)
+        if j < 0 or not want:
             raise GoldError(
                 f"{where}: value {value!r} is not inside its context {at!r} {nth} time(s)"
             )
-    return i + j, i + j + len(value)
+    return offsets[i + j], offsets[i + j + len(want) - 1] + 1
 
 
 def _date(v: Any) -> dt.date | None:
@@ -122,21 +152,38 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-Row = tuple[tuple[int, int] | None, Any, str]  # (span, key, label)
+_WORD = re.compile(r"[가-힣A-Za-z]{2,}")
 
 
-def _match(gold: Sequence[Row], pred: Sequence[Row], same: Callable[[Any, Any], bool]) -> Score:
-    """One-to-one greedy matching: (span, key, label) triples; spans must overlap when both have one."""
+def words_overlap(gold: str | None, pred: str | None) -> bool:
+    """Whether a predicted item/task shares a word with the gold one (one word may contain the
+    other: ``지원`` and ``지원액``). A gold row without an item or task asks nothing."""
+    gw = set(_WORD.findall(gold or ""))
+    if not gw:
+        return True
+    pw = set(_WORD.findall(pred or ""))
+    return any(g in p or p in g for g in gw for p in pw)
+
+
+Row = tuple[tuple[int, int] | None, Any, str, str | None]  # (span, key, label, words)
+
+
+def _match(
+    gold: Sequence[Row], pred: Sequence[Row], same: Callable[[Any, Any], bool], strict: bool = False
+) -> Score:
+    """One-to-one greedy matching; spans must overlap when both have one. ``strict`` also asks
+    the item/task words to overlap."""
     score = Score()
     used: set[int] = set()
-    for gspan, gkey, glabel in gold:
+    for gspan, gkey, glabel, gwords in gold:
         hit = next(
             (
                 i
-                for i, (pspan, pkey, _) in enumerate(pred)
+                for i, (pspan, pkey, _, pwords) in enumerate(pred)
                 if i not in used
                 and same(gkey, pkey)
                 and (gspan is None or pspan is None or _overlaps(gspan, pspan))
+                and (not strict or words_overlap(gwords, pwords))
             ),
             None,
         )
@@ -146,28 +193,44 @@ def _match(gold: Sequence[Row], pred: Sequence[Row], same: Callable[[Any, Any], 
         else:
             used.add(hit)
             score.tp += 1
-    for i, (_, _, plabel) in enumerate(pred):
+    for i, (_, _, plabel, _) in enumerate(pred):
         if i not in used:
             score.fp += 1
             score.false_hits.append(plabel)
     return score
 
 
-def _in_region(doc: Document, gold: dict[str, Any], table: str) -> Callable[[int], bool]:
+def _in_scope(doc: Document, gold: dict[str, Any], table: str) -> Callable[[int], bool]:
+    """Whether a prediction at a position is inside what the gold file annotated."""
+    pages = set(gold.get("pages") or [])
     region = (gold.get("region") or {}).get(table)
-    if not region:
-        return lambda pos: True
-    start = doc.text.find(region["from"])
-    end = doc.text.find(region["to"], start + 1) if region.get("to") else len(doc.text)
-    if start < 0 or end < 0:
-        raise GoldError(f"{table}: region markers not found")
-    return lambda pos: start <= pos < end
+    start, end = 0, len(doc.text)
+    if region:
+        start = doc.text.find(region["from"])
+        end = doc.text.find(region["to"], start + 1) if region.get("to") else len(doc.text)
+        if start < 0 or end < 0:
+            raise GoldError(f"{table}: region markers not found")
+    return lambda pos: start <= pos < end and (not pages or doc.page_of(pos) in pages)
 
 
-def score_document(doc: Document, gold: dict[str, Any]) -> dict[str, Score]:
+def score_document(
+    doc: Document, gold: dict[str, Any], unlocated: list[str] | None = None
+) -> dict[str, Score]:
+    """Scores per table. A gold entry whose context cannot be found in the document's text
+    is a miss (the reader lost or reordered that text); it is listed in ``unlocated`` when a
+    list is given, and raises :class:`GoldError` otherwise."""
     text = doc.text
     out: dict[str, Score] = {}
     name = gold["source"]
+
+    def locate(e: dict[str, Any], key: str, what: str) -> tuple[int, int] | None:
+        try:
+            return _span(text, e["at"], e[key], f"{name} {what} {e[key]}", e.get("nth", 1))
+        except GoldError as exc:
+            if unlocated is None:
+                raise
+            unlocated.append(str(exc))
+            return None
 
     if "metadata" in gold:
         s = Score()
@@ -193,25 +256,30 @@ def score_document(doc: Document, gold: dict[str, Any]) -> dict[str, Score]:
             depth = 2 if line.startswith("  ") else 1
             parts = line.strip().split(" ", 1)
             title = parts[1] if len(parts) > 1 else parts[0]
-            gold_rows.append((None, (depth, _norm(title)), f"{'  ' * (depth - 1)}{line.strip()}"))
-        inside = _in_region(doc, gold, "outline")
-        pred_rows = [
-            (None, (s.depth, _norm(s.title)), f"{'  ' * (s.depth - 1)}{s.marker} {s.title}")
+            gold_rows.append(
+                (None, (depth, _norm(title)), f"{'  ' * (depth - 1)}{line.strip()}", None)
+            )
+        inside = _in_scope(doc, gold, "outline")
+        pred_rows: list[Row] = [
+            (None, (s.depth, _norm(s.title)), f"{'  ' * (s.depth - 1)}{s.marker} {s.title}", None)
             for s in doc.sections
             if s.depth <= 2 and inside(s.char_start)
         ]
         out["outline"] = _match(gold_rows, pred_rows, lambda g, p: g == p)
 
     if "budgets" in gold:
-        inside = _in_region(doc, gold, "budgets")
+        inside = _in_scope(doc, gold, "budgets")
         gb: list[Row] = []
         for b in gold["budgets"] or []:
-            span = _span(text, b["at"], b["text"], f"{name} budget {b['text']}", b.get("nth", 1))
+            span = locate(b, "text", "budget")
+            if span is None:
+                span = (-2, -1)  # found nowhere: can only be a miss
             gb.append(
                 (
                     span,
                     (b["amount_krw"], b.get("fiscal_year")),
                     f"{b['amount_krw']:,} {b.get('fiscal_year')} {b.get('item', '')!s} [{b['at']}]",
+                    b.get("item"),
                 )
             )
         pb: list[Row] = [
@@ -219,22 +287,27 @@ def score_document(doc: Document, gold: dict[str, Any]) -> dict[str, Score]:
                 (r.char_start, r.char_end),
                 (r.amount_krw, r.fiscal_year),
                 f"{r.amount_krw:,} {r.fiscal_year} {r.item} [{text[max(0, r.char_start - 20) : r.char_end + 5]!r}]",
+                r.item,
             )
             for r in doc.budgets
             if inside(r.char_start)
         ]
         out["budgets"] = _match(gb, pb, lambda a, b: a == b)
+        out["budgets_strict"] = _match(gb, pb, lambda a, b: a == b, strict=True)
 
     if "schedules" in gold:
-        inside = _in_region(doc, gold, "schedules")
+        inside = _in_scope(doc, gold, "schedules")
         gs: list[Row] = []
         for r in gold["schedules"] or []:
-            span = _span(text, r["at"], r["when"], f"{name} schedule {r['when']}", r.get("nth", 1))
+            span = locate(r, "when", "schedule")
+            if span is None:
+                span = (-2, -1)
             gs.append(
                 (
                     span,
                     (_date(r["start"]), _date(r.get("end")), r["precision"]),
                     f"{r.get('task', '')} {r['start']}..{r.get('end')} {r['precision']} [{r['when']}]",
+                    r.get("task"),
                 )
             )
         ps: list[Row] = [
@@ -242,15 +315,20 @@ def score_document(doc: Document, gold: dict[str, Any]) -> dict[str, Score]:
                 (r.char_start, r.char_end),
                 (r.start_date, r.end_date, r.precision),
                 f"{r.task} {r.start_date}..{r.end_date} {r.precision} [{r.when_text}]",
+                r.task,
             )
             for r in doc.schedules
             if inside(r.char_start)
         ]
         out["schedules"] = _match(gs, ps, lambda a, b: a == b)
+        out["schedules_strict"] = _match(gs, ps, lambda a, b: a == b, strict=True)
 
     if "projects" in gold:
-        gp: list[Row] = [(None, _norm(p["name"]), p["name"]) for p in gold["projects"] or []]
-        pr: list[Row] = [(None, _norm(p.name), p.name) for p in doc.projects]
+        inside = _in_scope(doc, gold, "projects")
+        gp: list[Row] = [(None, _norm(p["name"]), p["name"], None) for p in gold["projects"] or []]
+        pr: list[Row] = [
+            (None, _norm(p.name), p.name, None) for p in doc.projects if inside(p.char_start)
+        ]
         out["projects"] = _match(gp, pr, lambda a, b: a == b)
     return out
 
@@ -262,13 +340,39 @@ _ENTRY_KEYS = {
 }
 
 
+def load_splits(gold_dir: Path) -> dict[str, str]:
+    """gold file name → split, from ``splits.yaml``; every gold file is in exactly one."""
+    path = gold_dir / "splits.yaml"
+    if not path.exists():
+        raise GoldError(f"{path} is missing: every gold file must be put in dev or test")
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    out: dict[str, str] = {}
+    for split in SPLITS:
+        for name in data.get(split) or []:
+            if name in out:
+                raise GoldError(f"splits.yaml: {name} is listed twice")
+            out[name] = split
+    unknown = set(data) - set(SPLITS)
+    if unknown:
+        raise GoldError(f"splits.yaml: unknown splits {sorted(unknown)}")
+    return out
+
+
 def load_gold(gold_dir: Path) -> list[dict[str, Any]]:
     files = sorted(gold_dir.glob("*.yaml"))
+    files = [f for f in files if f.name != "splits.yaml"]
     if not files:
         raise GoldError(f"no gold files in {gold_dir}")
+    splits = load_splits(gold_dir)
     golds = []
     for f in files:
-        gold = {**yaml.safe_load(f.read_text(encoding="utf-8")), "_file": f.name}
+        if f.name not in splits:
+            raise GoldError(f"{f.name} is in no split: add it to splits.yaml (dev or test)")
+        gold = {
+            **yaml.safe_load(f.read_text(encoding="utf-8")),
+            "_file": f.name,
+            "_split": splits[f.name],
+        }
         for table, keys in _ENTRY_KEYS.items():
             for entry in gold.get(table) or []:
                 extra = set(entry) - keys
@@ -287,78 +391,134 @@ def source_path(gold: dict[str, Any]) -> Path:
     return SOURCES[where] / rel
 
 
-def evaluate(gold_dir: Path, sources: tuple[str, ...] = ("seeds", "external")) -> dict[str, Any]:
+def source_group(gold: dict[str, Any]) -> str:
+    """``seeds``, or the external corpus folder the document comes from."""
+    where, _, rel = gold["source"].partition("/")
+    return where if where == "seeds" else rel.split("/", 1)[0]
+
+
+def evaluate(
+    gold_dir: Path,
+    sources: tuple[str, ...] = ("seeds", "external"),
+    splits: tuple[str, ...] = SPLITS,
+    show_test: bool = False,
+) -> dict[str, Any]:
     per_doc: dict[str, dict[str, Score]] = {}
+    unlocated: dict[str, list[str]] = {}
     skipped: list[str] = []
-    kinds: dict[str, str] = {}
+    info: dict[str, dict[str, str]] = {}
     for gold in load_gold(gold_dir):
-        if gold["source"].split("/", 1)[0] not in sources:
+        if gold["source"].split("/", 1)[0] not in sources or gold["_split"] not in splits:
             continue
         path = source_path(gold)
         if not path.exists():
             skipped.append(f"{gold['source']} (not beside this checkout)")
             continue
         doc = process_path(path, path.parent)
-        per_doc[gold["source"]] = score_document(doc, gold)
-        kinds[gold["source"]] = gold["kind"]
-    by_table: dict[str, Score] = defaultdict(Score)
+        lost: list[str] = []
+        per_doc[gold["source"]] = score_document(doc, gold, lost)
+        if lost:
+            unlocated[gold["source"]] = lost
+        info[gold["source"]] = {
+            "split": gold["_split"],
+            "kind": gold["kind"],
+            "group": source_group(gold),
+        }
+    by_split: dict[str, dict[str, Score]] = defaultdict(lambda: defaultdict(Score))
+    by_group: dict[str, dict[str, dict[str, Score]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(Score))
+    )
     by_kind: dict[str, dict[str, Score]] = defaultdict(lambda: defaultdict(Score))
     for src, scores in per_doc.items():
+        meta = info[src]
         for table, s in scores.items():
-            by_table[table].add(s)
-            by_kind[kinds[src]][table].add(s)
+            by_split[meta["split"]][table].add(s)
+            by_group[meta["split"]][meta["group"]][table].add(s)
+            by_kind[meta["kind"]][table].add(s)
+
+    def detail(src: str, s: Score) -> dict[str, Any]:
+        if info[src]["split"] == "test" and not show_test:
+            return s.figures()
+        return {**s.figures(), "misses": s.misses, "false_hits": s.false_hits}
+
     return {
         "rules": RULES,
         "documents": {
-            src: {
-                t: {**s.figures(), "misses": s.misses, "false_hits": s.false_hits}
-                for t, s in sc.items()
-            }
+            src: {"split": info[src]["split"], **{t: detail(src, s) for t, s in sc.items()}}
             for src, sc in per_doc.items()
         },
-        "by_table": {t: s.figures() for t, s in by_table.items()},
+        "by_split": {k: {t: s.figures() for t, s in v.items()} for k, v in by_split.items()},
+        "by_source": {
+            k: {g: {t: s.figures() for t, s in tv.items()} for g, tv in v.items()}
+            for k, v in by_group.items()
+        },
         "by_kind": {k: {t: s.figures() for t, s in v.items()} for k, v in by_kind.items()},
+        "unlocated": {
+            src: (lost if info[src]["split"] == "dev" or show_test else len(lost))
+            for src, lost in unlocated.items()
+        },
         "skipped": skipped,
     }
 
 
 def print_report(report: dict[str, Any], show: int, out: Any = sys.stdout) -> None:
-    def line(label: str, f: dict[str, Any]) -> str:
-        return (
-            f"  {label:34s} P {f['precision']:.3f}  R {f['recall']:.3f}  F1 {f['f1']:.3f}"
+    def line(label: str, f: dict[str, Any], strict: dict[str, Any] | None = None) -> str:
+        s = (
+            f"  {label:40s} P {f['precision']:.3f}  R {f['recall']:.3f}  F1 {f['f1']:.3f}"
             f"   (tp {f['tp']}, fp {f['fp']}, fn {f['fn']})"
         )
+        if strict is not None:
+            s += f"   strict F1 {strict['f1']:.3f}"
+        return s
 
     print("matching rules:", file=out)
     for t, rule in report["rules"].items():
         print(f"  {t:10s} {rule}", file=out)
-    print("\nper table, all documents:", file=out)
-    for t in TABLES:
-        if t in report["by_table"]:
-            print(line(t, report["by_table"][t]), file=out)
-    print("\nper document kind:", file=out)
-    for kind, tables in sorted(report["by_kind"].items()):
+    for split in SPLITS:
+        tables = report["by_split"].get(split)
+        if not tables:
+            continue
+        n = sum(1 for d in report["documents"].values() if d["split"] == split)
+        print(f"\n== {split} split ({n} documents): per table", file=out)
         for t in TABLES:
             if t in tables:
-                print(line(f"{kind} / {t}", tables[t]), file=out)
+                print(line(t, tables[t], tables.get(f"{t}_strict")), file=out)
+        print(f"-- {split} split: per source", file=out)
+        for group, gt in sorted(report["by_source"][split].items()):
+            for t in TABLES:
+                if t in gt:
+                    print(line(f"{group} / {t}", gt[t], gt.get(f"{t}_strict")), file=out)
     print(
-        "\nper document (misses = gold not found; false hits = extracted but not in gold):",
+        "\nper document (misses = gold not found; false hits = extracted but not in gold;"
+        " test documents: figures only):",
         file=out,
     )
     for src, tables in report["documents"].items():
-        print(f"\n{src}", file=out)
+        print(f"\n{src}  [{tables['split']}]", file=out)
         for t in TABLES:
             if t not in tables:
                 continue
             f = tables[t]
-            print(line(t, f), file=out)
-            for m in f["misses"][:show]:
+            print(line(t, f, tables.get(f"{t}_strict")), file=out)
+            for m in f.get("misses", [])[:show]:
                 print(f"      miss:  {m}", file=out)
-            for m in f["false_hits"][:show]:
+            for m in f.get("false_hits", [])[:show]:
                 print(f"      false: {m}", file=out)
-            hidden = max(0, len(f["misses"]) - show) + max(0, len(f["false_hits"]) - show)
+            hidden = max(0, len(f.get("misses", [])) - show) + max(
+                0, len(f.get("false_hits", [])) - show
+            )
             if hidden:
                 print(f"      … {hidden} more (see the JSON)", file=out)
+            strict = tables.get(f"{t}_strict")
+            if strict and "misses" in strict and show:
+                extra = [m for m in strict["misses"] if m not in f.get("misses", [])]
+                for m in extra[:show]:
+                    print(f"      strict miss (item/task words): {m}", file=out)
+    for src, lost in report["unlocated"].items():
+        n = lost if isinstance(lost, int) else len(lost)
+        print(f"\n{src}: {n} gold entries not found in the text (counted as misses)", file=out)
+        for m in lost if isinstance(lost, list) else []:
+            print(f"      {m}", file=out)
     for s in report["skipped"]:
         print(f"\nskipped: {s}", file=out)
 
@@ -372,8 +532,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--show", type=int, default=15, help="misses and false hits listed per table and document"
     )
+    ap.add_argument("--split", choices=SPLITS, action="append", help="only this split")
+    ap.add_argument(
+        "--show-test",
+        action="store_true",
+        help="also list the test split's misses (to audit its gold, never to tune rules)",
+    )
     args = ap.parse_args(argv)
-    report = evaluate(args.gold)
+    report = evaluate(
+        args.gold, splits=tuple(args.split or SPLITS), show_test=args.show_test
+    )
     print_report(report, args.show)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(

@@ -11,6 +11,7 @@ import re
 
 from pipeline.dates import find_dates, parse_date
 from pipeline.model import DocKind, DocumentMeta
+from pipeline.vocab import FIELD_LABELS
 
 # The metadata a document carries (columns of `documents`, fields of DocumentMeta), in the
 # order people read them: one list for `gyeoljae show`, the evaluator and the docs.
@@ -54,7 +55,25 @@ _HEADER = re.compile(
 _POLICY = re.compile(r"\S+\s*방침\s*제?\s*\d+\s*호|\S+방침\s*\d+")
 _MANAGEMENT_NUMBER = re.compile(r"^D\d{6,}$")
 _PHONE = re.compile(r"\(?\s*(\d{2,4}[-)\s]\s*\d{3,4}-\d{4})\s*\)?")
-_WORK_REPORT = re.compile(r"주요\s*업무\s*(?:보고|계획)|업무\s*보고|업무\s*계획")
+# 주요업무 보고 / 업무계획, spaced any way the cover spaces it ('주 요 업 무 계 획').
+_WORK_REPORT = re.compile(
+    r"주\s*요\s*업\s*무\s*(?:보\s*고|계\s*획)|업\s*무\s*보\s*고|업\s*무\s*계\s*획"
+)
+# A cover's year line: '2025년도', '- 2025년도 -', '2 0 2 5 년'.
+_COVER_YEAR = re.compile(r"^[-–\s]*((?:\d\s*){4})년\s*도?[-–\s]*$")
+_YEAR_IN_TITLE = re.compile(r"(?:19|20)\d\d\s*년")
+# A cover's date: '2025. 2. 11.(화)', '2025. 2. 7.(금) 14:00'.
+_COVER_DATE = re.compile(
+    r"^(?:19|20)\d\d\s*\.\s*\d{1,2}\s*\.\s*\d{1,2}\s*\.?\s*(?:\(\s*[월화수목금토일]\s*\))?\s*(?:\d{1,2}\s*:\s*\d{2})?$"
+)
+_LATIN_LINE = re.compile(r"^[A-Za-z&.,'\s-]+$")
+# A letter (공문): '시행' then its number and date; '제 목' then its title.
+_ISSUED = re.compile(
+    r"^\s*시\s*행\s*(?:\n\s*)?(?P<number>[가-힣A-Za-z·ㆍ]+\s*-\s*\d+)\s*(?:\n\s*)?\(?\s*(?:\n\s*)?(?P<date>(?:19|20)\d\d\s*\.\s*\d{1,2}\s*\.\s*\d{1,2}\s*\.?)?",
+    re.M,
+)
+_SUBJECT = re.compile(r"^\s*제\s*목\s*(?:[:：]\s*)?(?:\n\s*)?(?P<title>[^\n]+)", re.M)
+_RECIPIENT = re.compile(r"^\s*수\s*신\s", re.M)
 _DATE_LINE = re.compile(r"^\s*(?:19|20)\d\d\s*[.년]\s*(?:\d{1,2}\s*[.월]?)?\s*$")
 
 
@@ -75,6 +94,8 @@ def _clean_heading(line: str) -> str:
 def classify(text: str, end: int) -> DocKind:
     head = text[: min(end, 2000)]
     if head.lstrip().startswith("결재문서") or _HEADER.search(head):
+        return "approval"
+    if _is_letter(text, end):
         return "approval"
     if _WORK_REPORT.search(text[:400]):
         return "work_report"
@@ -121,6 +142,129 @@ def _work_report_title(lines: list[str]) -> tuple[str | None, str | None, str | 
     return None, None, None
 
 
+def _close_spacing(line: str) -> str:
+    """``주 요 업 무 계 획`` → ``주요업무계획``; ``2 0 2 5 년 주 요 …`` → ``2025년 주요…``:
+    letter-spaced runs of single characters closed up, words kept."""
+    closed = re.sub(
+        r"(?<![^\s])([가-힣0-9])(?: ([가-힣0-9])(?![^\s]))+",
+        lambda m: m.group(0).replace(" ", ""),
+        line,
+    )
+    return re.sub(r"((?:19|20)\d\d년도?)(?=[^\s도])", r"\1 ", closed).strip()
+
+
+def plan_cover(lines: list[str]) -> tuple[str, str | None, str | None] | None:
+    """A work plan's cover (the Busan 주요업무계획): its date line, the committee, the year
+    line, the title and the 실·국 below it. Returns (title, department, date line) when the
+    cover's title carries its year ('2025년도' ⏎ '주 요 업 무 계 획'), else ``None``."""
+    for i, raw in enumerate(lines[:10]):
+        line = raw.strip()
+        if not _WORK_REPORT.search(line) or len(line) > 40:
+            continue
+        title = _close_spacing(re.sub(r"^[-–\s]+|[-–\s]+$", "", line))
+        prev = lines[i - 1].strip() if i else ""
+        if not _YEAR_IN_TITLE.search(title.replace(" ", "")):
+            year = _COVER_YEAR.match(prev)
+            if year is None:
+                return None
+            title = f"{year.group(1).replace(' ', '')}년{'도' if '도' in prev else ''} {title}"
+        date_line = next((x.strip() for x in lines[:i] if _COVER_DATE.match(x.strip())), None)
+        dept = None
+        for x in lines[i + 1 : i + 4]:
+            x = x.strip()
+            if not x or _LATIN_LINE.match(x) or re.search(r"\d", x) or len(x) > 30:
+                continue
+            if re.fullmatch(r"[-–\s]+", x):
+                continue
+            dept = _close_spacing(x).replace(" ", "")
+            break
+        return title, dept, date_line
+    return None
+
+
+_COVER_DATE_LINE = re.compile(r"^(?:19|20)\d\d\s*\.\s*\d{1,2}\s*\.(?:\s*\d{1,2}\s*\.?)?\s*(?:\(\s*[월화수목금토일]\s*\))?$")
+_NOT_TITLE = re.compile(r"^\d{1,2}\s*/\s*\d{1,2}$|^(?:代|대)?\s*[가-힣]{2,4}$")
+
+
+def cover_title(lines: list[str]) -> str | None:
+    """A report cover's title: the line(s) right above its date line ('… 운영계획' ⏎ '2025. 1.'),
+    after the 결재 header; a title printed over two lines is joined."""
+    for i, line in enumerate(lines[:80]):
+        if i and _COVER_DATE_LINE.match(line.strip()):
+            parts: list[str] = []
+            for prev in reversed(lines[max(0, i - 2) : i]):
+                prev = prev.strip()
+                if len(prev) < 2 or _NOT_TITLE.match(prev) or prev.endswith((":", "：")):
+                    break
+                parts.insert(0, prev)
+                if len(" ".join(parts)) >= 14:
+                    break
+            title = " ".join(parts)
+            if len(title) >= 6 and re.search(r"[가-힣]", title):
+                return title
+    return None
+
+
+def _is_letter(text: str, end: int) -> bool:
+    """A 공문 (letter): a 시행 number and a 수신 or 제목 label."""
+    return bool(_ISSUED.search(text, 0, end)) and bool(
+        _RECIPIENT.search(text, 0, end) or _SUBJECT.search(text, 0, end)
+    )
+
+
+def _letter_fields(text: str, end: int, meta: DocumentMeta) -> None:
+    """A 공문's 제목, 시행 number and date, and its sender (the line before 수신)."""
+    if (m := _SUBJECT.search(text, 0, end)) and meta.title is None:
+        meta.title = " ".join(m.group("title").split()) or None
+    if m := _ISSUED.search(text, 0, end):
+        meta.doc_number = meta.doc_number or re.sub(r"\s+", "", m.group("number"))
+        if m.group("date") and meta.produced_on is None:
+            meta.produced_on = parse_date(m.group("date"))
+    if (r := _RECIPIENT.search(text, 0, end)) and meta.organization is None:
+        before = [x.strip() for x in text[: r.start()].splitlines() if x.strip()]
+        if before and len(before[-1]) <= 40 and _ORGANIZATION.search(before[-1]):
+            meta.organization = before[-1]
+
+
+_ORGANIZATION = re.compile(r"(?:원|청|시|도|군|구|공사|공단|재단|센터|위원회|진흥원|연구원)$")
+# An org head's title in an approval line: 미래청년기획관 (the 기획관's office is its name),
+# 복지정책국장 → 복지정책국, 기획조정실장 → 기획조정실, 도시계획본부장 → 도시계획본부.
+_BUREAU_HEAD = re.compile(r"^(?P<org>[가-힣]{2,}(?:기획관|국|실|본부|단))(?:장)?$")
+
+
+def bureau_department(
+    doc_number: str | None, approval_line: list[str] | None, text: str
+) -> str | None:
+    """The producing department as the city records it, bureau first
+    ('미래청년기획관 청년사업담당관'): the department is the 문서번호's prefix; its bureau is the
+    approver right after the department's head, else the name written before it in the text."""
+    m = re.match(r"^([가-힣]{2,})\s*-\s*\d+$", doc_number or "")
+    if not m:
+        return None
+    dept = m.group(1)
+    roles = [entry.split()[0] for entry in approval_line or [] if entry.split()]
+    bureau = None
+    if dept in roles:
+        for role in roles[roles.index(dept) + 1 :]:
+            if (b := _BUREAU_HEAD.match(role)) and b.group("org") != dept:
+                bureau = b.group("org")
+                break
+    if bureau is None:
+        found = re.search(rf"([가-힣]{{2,}}(?:기획관|국|실|본부|단))[ \t]+{re.escape(dept)}", text)
+        bureau = found.group(1) if found else None
+    return f"{bureau} {dept}" if bureau else dept
+
+
+def complete(meta: DocumentMeta, text: str) -> DocumentMeta:
+    """Fields that follow from others once every reader has spoken: a 결재문서 is produced on
+    the day it is approved, and its department is the 문서번호's (with its bureau)."""
+    if meta.doc_kind == "approval":
+        meta.produced_on = meta.produced_on or meta.approved_on
+        if meta.department is None:
+            meta.department = bureau_department(meta.doc_number, meta.approval_line, text)
+    return meta
+
+
 def _tab_table_value(text: str, header: str) -> str | None:
     """The value under ``header`` in a tab-separated header row (e.g. 사업 담당자's 부서명)."""
     m = re.search(rf"^(?P<head>[^\n]*\t{header}\t?[^\n]*)\n(?P<row>[^\n]+)", text, re.M)
@@ -134,30 +278,65 @@ def _tab_table_value(text: str, header: str) -> str | None:
     return None
 
 
-# A label on its own line, the value below: '사업' ⏎ '시내버스 재정지원'. Seoul's open-finance
-# program sheets write each label three times ('사업사업사업'), an artefact kept as it is.
-_FIELD_LABEL = re.compile(
-    r"^(부서|사업|예산|지출|기능|정책|단위|목적|내용|근거|경위|계획)(?:\1)*[ \t]*\r?$", re.M
-)
+# A label on its own line, its value below: '사업' ⏎ '시내버스 재정지원'. Seoul's open-finance
+# program sheets write each label three times ('사업사업사업'), an artefact kept as it is; any
+# sheet whose lines are such labels is read the same way.
+_REPEATED_LABEL = re.compile(r"^[ \t]*([가-힣]{2,6}?)\1{1,2}[ \t]*\r?$", re.M)
+_KNOWN_LABEL = re.compile(rf"^[ \t]*({'|'.join(FIELD_LABELS)})[ \t]*\r?$", re.M)
+_MIN_LABELS = 3  # a sheet states at least this many labelled fields
+
+
+def field_label(line: str) -> str | None:
+    """The label a label line names (``경위경위경위`` → ``경위``), or ``None``."""
+    m = _REPEATED_LABEL.match(line) or _KNOWN_LABEL.match(line)
+    return m.group(1) if m else None
 
 
 def is_field_label(line: str) -> bool:
-    return bool(_FIELD_LABEL.match(line))
+    return field_label(line) is not None
+
+
+def field_spans(text: str, end: int | None = None) -> list[tuple[str, int, int]]:
+    """The fields of a label/value sheet: (label, value start, value end), in order; a value
+    runs from the line after its label to the next label line. Empty unless the document
+    opens with a label and states at least three (a label line elsewhere is just a line)."""
+    end = len(text) if end is None else end
+    first = next((ln for ln in text[:400].splitlines() if ln.strip()), "")
+    if not is_field_label(first):
+        return []
+    labels = [
+        (m.start(), m.end(), m.group(1))
+        for m in sorted(
+            [*_REPEATED_LABEL.finditer(text, 0, end), *_KNOWN_LABEL.finditer(text, 0, end)],
+            key=lambda m: m.start(),
+        )
+    ]
+    dedup: list[tuple[int, int, str]] = []
+    for ls, le, label in labels:
+        if not dedup or ls >= dedup[-1][1]:
+            dedup.append((ls, le, label))
+    if len(dedup) < _MIN_LABELS:
+        return []
+    out = []
+    for k, (_ls, le, label) in enumerate(dedup):
+        value_start = min(end, le + 1)
+        value_end = dedup[k + 1][0] if k + 1 < len(dedup) else end
+        while value_end > value_start and text[value_end - 1].isspace():
+            value_end -= 1
+        out.append((label, value_start, value_end))
+    return out
 
 
 def labelled_fields(text: str, limit: int = 4000) -> dict[str, tuple[int, int]]:
-    """Spans of the values of a label/value sheet (first occurrence of each label)."""
+    """Spans of the values of a label/value sheet (first occurrence of each label), each its
+    first line."""
     out: dict[str, tuple[int, int]] = {}
-    for m in _FIELD_LABEL.finditer(text, 0, min(limit, len(text))):
-        start = text.find("\n", m.end())
-        if start < 0:
-            continue
-        start += 1
-        end = text.find("\n", start)
-        end = len(text) if end < 0 else end
-        value = text[start:end].rstrip("\r")
-        if value.strip() and not _FIELD_LABEL.match(value):
-            out.setdefault(m.group(1), (start, start + len(value)))
+    for label, start, end in field_spans(text, min(limit, len(text))):
+        line_end = text.find("\n", start, end)
+        line_end = end if line_end < 0 else line_end
+        value = text[start:line_end].rstrip("\r")
+        if value.strip():
+            out.setdefault(label, (start, start + len(value)))
     return out
 
 
@@ -203,8 +382,16 @@ def read_metadata(text: str) -> DocumentMeta:
 
     if meta.doc_kind == "approval":
         meta.title = _title_after_kind_line(lines)
+        if _is_letter(text, end):
+            _letter_fields(text, end, meta)
+        if meta.title is None and header is not None:
+            meta.title = cover_title(lines)
     elif meta.doc_kind == "work_report":
-        meta.title, dept, date_text = _work_report_title(lines)
+        cover = plan_cover(lines)
+        if cover is not None:
+            meta.title, dept, date_text = cover
+        else:
+            meta.title, dept, date_text = _work_report_title(lines)
         meta.department = meta.department or dept
         if date_text and meta.produced_on is None:
             dm = next(find_dates(date_text), None)

@@ -7,6 +7,7 @@ Stages never exchange raw dicts; the writer turns these into rows of the tables 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
@@ -129,6 +130,8 @@ class SourceText:
     meta: DocumentMeta | None = None
     warnings: list[str] = field(default_factory=list)
     pages: int | None = None
+    # where each page of an original starts in ``text``: (offset, 1-based page number)
+    page_starts: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -173,6 +176,9 @@ class BudgetRow:
     basis: str | None = None
     basis_amount_krw: int | None = None
     basis_ok: bool | None = None
+    # an amount over several years (총사업비 ('25~'40)): its period, and no fiscal_year
+    period_start_year: int | None = None
+    period_end_year: int | None = None
 
 
 @dataclass(slots=True)
@@ -205,6 +211,22 @@ class Document:
     schedules: list[ScheduleRow] = field(default_factory=list)
     pages: int | None = None  # page count of a PDF original
     warnings: list[str] = field(default_factory=list)  # e.g. pages whose text was unreadable
+    page_starts: list[tuple[int, int]] = field(default_factory=list)  # (offset, page number)
+
+    def page_at(self, pos: int) -> int | None:
+        """The page of an original that ``pos`` is on (``None`` for converted text)."""
+        k = bisect.bisect_right(self.page_starts, (pos, 1 << 30)) - 1
+        return self.page_starts[k][1] if k >= 0 else None
+
+    def page_of(self, pos: int) -> int | None:
+        """The page ``pos`` is on: its table cell's own page (a table may run over pages),
+        else the page its text starts on."""
+        for t in self.tables:
+            if t.char_start <= pos <= t.char_end:
+                for c in t.cells:
+                    if c.page is not None and c.char_start <= pos < max(c.char_end, c.char_start + 1):
+                        return c.page
+        return self.page_at(pos)
 
     def section_at(self, pos: int) -> Section | None:
         """The innermost section whose span holds ``pos``."""

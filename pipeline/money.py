@@ -14,49 +14,39 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-# 원 and its multiples as they appear in units and table headers.
-MONEY_UNITS: dict[str, int] = {
-    "원": 1,
-    "천원": 10**3,
-    "만원": 10**4,
-    "십만원": 10**5,
-    "백만원": 10**6,
-    "천만원": 10**7,
-    "억원": 10**8,
-    "십억원": 10**9,
-    "조원": 10**12,
-}
-# Multipliers written between digits: 2조 9,123억, 1억 5천만.
-_SCALE = {
-    "조": 10**12,
-    "억": 10**8,
-    "천만": 10**7,
-    "백만": 10**6,
-    "십만": 10**5,
-    "만": 10**4,
-    "천": 10**3,
-    "백": 10**2,
-}
-# The contract's `unit` values; compound scales are reported by their base unit.
-_STATED_UNIT = {"천만원": "만원", "십만원": "만원", "백원": "원", "십억원": "억원"}
-NEGATIVE_SIGNS = "△Δ▲−-"  # "-" last: literal inside [...]
+from pipeline.vocab import (
+    BARE_SCALE_RE,
+    BARE_SCALES,
+    COUNTER_RE,
+    MONEY_UNIT_RE,
+    MONEY_UNITS,
+    NEGATIVE_SIGNS,
+    SCALE_RE,
+    SCALES,
+    STATED_UNIT,
+)
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_PART = rf"(?:{_NUM})\s*(?:조|억|천만|백만|십만|만|천|백)"
-# 조 and 억 stand for 조원 / 억원 even without 원 ('총 9,845억', '5.4조 지방재정부담'), unless a
-# counter follows ('1억 명').
-_BARE_SCALE = r"(?:조|억)(?!\s*(?:명|개|건|회|톤|가구|마리|대|권|장|주|평|㎡|m|km|달러|불|위안|엔|유로)|[가-힣])"
+_PART = rf"(?:{_NUM})\s*(?:{SCALE_RE})"
+# 조 and 억 stand for 조원 / 억원 even without 원 ('총 9,845억'), unless a counter follows
+# ('1억 명') or the word goes on ('27조의2').
+_BARE_SCALE = rf"(?:{BARE_SCALE_RE})(?!\s*(?:{COUNTER_RE})|[가-힣])"
+# A number that is a law's article, never money: 제27조, '도서관법 27조(…)', '1.3 조'.
+_ARTICLE_BEFORE = r"(?<!제)(?<!제\s)"
+_LAW_BEFORE = re.compile(r"(?:법|령|규칙|조례|규정|지침|훈령|고시)\s*$")
+_ARTICLE_AFTER = re.compile(r"\s*(?:\(|의\s*\d|제\s*\d|\d*\s*항)")
+_BARE_TRILLION = re.compile(rf"(?:{_NUM})(?P<gap>\s*)조$")
 _AMOUNT = re.compile(
-    r"(?<!제)(?<!제\s)"  # 제18조 is an article of a law, not 18조원
-    rf"(?:(?P<sign>[{NEGATIVE_SIGNS}])\s?(?=\d))?"
-    rf"(?P<body>(?:{_PART}\s*)*(?:{_NUM})\s*(?:조|억|천만|백만|십만|만|천|백)?\s*원|(?:{_PART}\s*)+원"
+    _ARTICLE_BEFORE
+    + rf"(?:(?P<sign>[{NEGATIVE_SIGNS}])\s?(?=\d))?"
+    rf"(?P<body>(?:{_PART}\s*)*(?:{_NUM})\s*(?:{SCALE_RE})?\s*원|(?:{_PART}\s*)+원"
     rf"|(?:{_PART}\s*)*(?:{_NUM})\s*{_BARE_SCALE})"
     r"(?!칙|화|장|형|료|자|고|인|본|래|리|소|점)"
 )
-_TOKEN = re.compile(rf"({_NUM})\s*(조|억|천만|백만|십만|만|천|백)?")
+_TOKEN = re.compile(rf"({_NUM})\s*({SCALE_RE})?")
 _CELL_NUMBER = re.compile(
-    rf"^\s*(?P<sign>[{NEGATIVE_SIGNS}])?\s*(?P<num>{_NUM})\s*(?P<unit>천원|백만원|만원|억원|조원|원|%|명|건|개|회)?"
-    r"(?:\s*\(\s*[-\d,./\s]+\s*\))?\s*$"  # '2,912,334 (76)', '93,546 (-)': a count in brackets
+    rf"^\s*(?P<sign>[{NEGATIVE_SIGNS}])?\s*(?P<num>{_NUM})\s*(?P<unit>{MONEY_UNIT_RE}|%|명|건|개|회)?"
+    r"(?:\s*\(\s*[-\d,./%\s]+\s*\))?\s*$"  # '2,912,334 (76)', '51,288(30.7)': a share in brackets
 )
 
 
@@ -93,10 +83,10 @@ def _amount_from_match(m: re.Match[str], offset: int) -> Amount:
     total = Decimal(0)
     unit = "원"
     for num, scale in _TOKEN.findall(body[: body.rindex("원")] if body.endswith("원") else body):
-        mult = _SCALE[scale] if scale else 1
+        mult = SCALES[scale] if scale else 1
         total += _decimal(num) * mult
         unit = f"{scale}원" if scale else "원"
-    unit = _STATED_UNIT.get(unit, unit)
+    unit = STATED_UNIT.get(unit, unit)
     if total != total.to_integral_value():
         raise ValueError(f"amount is not a whole number of won: {m.group(0)!r}")
     krw = int(total)
@@ -112,11 +102,26 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> Iterator[
         before = text[m.start() - 1] if m.start() > 0 else " "
         if before.isdigit() or before in ".,":
             continue
+        if _is_article(text, m):
+            continue
         try:
             amount = _amount_from_match(m, 0)
         except ValueError:
             continue
         yield amount
+
+
+def _is_article(text: str, m: re.Match[str]) -> bool:
+    """A bare ``N조`` (no 원) that numbers a law's article: after a law's name, before its
+    title or paragraph (``27조(공공도서관의 설치)``, ``3조의2``), or set apart (``1.3 조``)."""
+    bare = _BARE_TRILLION.search(m.group("body"))
+    if bare is None or bare.start() != 0:
+        return False
+    return bool(
+        bare.group("gap")
+        or _LAW_BEFORE.search(text, max(0, m.start() - 12), m.start())
+        or _ARTICLE_AFTER.match(text, m.end())
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +156,7 @@ def format_amount(krw: int, style: str) -> str:
     n = abs(krw)
     if style == "won":
         return f"{sign}{n:,}원"
-    if style in ("천원", "만원", "백만원", "억원", "조원"):
+    if style in MONEY_UNITS and style not in STATED_UNIT:
         mult = MONEY_UNITS[style]
         if n % mult:
             raise ValueError(f"{krw} is not a whole number of {style}")
@@ -159,7 +164,8 @@ def format_amount(krw: int, style: str) -> str:
     if style == "compound":  # 2조 9,123억 5,000만원
         parts = []
         rest = n
-        for scale, mult in (("조", 10**12), ("억", 10**8), ("만", 10**4)):
+        for scale in BARE_SCALES + ("만",):
+            mult = SCALES[scale]
             q, rest = divmod(rest, mult)
             if q:
                 parts.append(f"{q:,}{scale}")
@@ -170,9 +176,7 @@ def format_amount(krw: int, style: str) -> str:
     raise ValueError(f"unknown style {style!r}")
 
 
-_FACTOR = re.compile(
-    rf"(?P<num>{_NUM})\s*(?P<unit>천원|백만원|만원|억원|원)?\s*(?P<counter>[가-힣A-Za-z]*)"
-)
+_FACTOR = re.compile(rf"(?P<num>{_NUM})\s*(?P<unit>{MONEY_UNIT_RE})?\s*(?P<counter>[가-힣A-Za-z]*)")
 _TIMES = re.compile(r"\s*[*×xX✕]\s*")
 
 

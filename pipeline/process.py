@@ -20,7 +20,7 @@ from pipeline import __version__
 from pipeline.errors import StageFailed, describe
 from pipeline.extract import extract
 from pipeline.ingest import read_bytes, read_source, source_file
-from pipeline.metadata import read_metadata
+from pipeline.metadata import complete, read_metadata
 from pipeline.model import Document, DocumentMeta, ErrorRecord, SourceFile, SourceText, Span
 from pipeline.segment import segment
 from pipeline.tables import find_tables
@@ -92,7 +92,7 @@ def analyse(source: SourceFile, read: SourceText | str) -> Document:
         read = SourceText(text=read)
     text = read.text
     with stage("metadata", source.rel_path):
-        meta = _merge_meta(read_metadata(text), read.meta)
+        meta = complete(_merge_meta(read_metadata(text), read.meta), text)
     doc = Document(
         doc_id=doc_id_for(meta.management_number, source),
         source=source,
@@ -100,6 +100,7 @@ def analyse(source: SourceFile, read: SourceText | str) -> Document:
         meta=meta,
         pages=read.pages,
         warnings=list(read.warnings),
+        page_starts=list(read.page_starts),
     )
     end = meta.body_end if meta.body_end is not None else len(text)
     with stage("tables", source.rel_path):

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.dates import find_dates
+from pipeline.metadata import field_label, field_spans
 from pipeline.model import Section, Span
 from pipeline.nlp import first_sentence, restore_spacing, tokenize_many
 
@@ -55,7 +56,7 @@ _LINE_MARKERS: list[tuple[str, str, bool]] = [
     ("attach", r"<\s*붙\s*임\s*\d*\s*>|붙\s*임\s*\d*(?=[\s.])", True),
 ]
 _LINE_RE = [(k, re.compile(p), h) for k, p, h in _LINE_MARKERS]
-HEADING_KINDS = {k for k, _, h in _LINE_MARKERS if h} | {"md", "bold", "plain"}
+HEADING_KINDS = {k for k, _, h in _LINE_MARKERS if h} | {"md", "bold", "plain", "label"}
 LEAF_KINDS = {"note"}
 
 _MD = re.compile(r"(#{1,6})\s+")
@@ -241,7 +242,7 @@ def _inside_sentence(text: str, ls: int, positions: list[int]) -> set[int]:
     return out
 
 
-def _toc_spans(text: str, start: int, end: int) -> list[Span]:
+def toc_spans(text: str, start: int, end: int) -> list[Span]:
     """The table of contents (목 차 Ⅰ. … 1 Ⅱ. … 4) runs until its first entry appears again."""
     spans = []
     for m in _TOC.finditer(text, start, end):
@@ -304,6 +305,8 @@ def _prefix_with_spaces(title: str, n_chars: int) -> str:
 
 def _title(text: str, mark: _Mark) -> str:
     raw = text[mark.title_start : mark.title_end].strip()
+    if mark.kind == "label":  # a label/value sheet's label line: '경위경위경위' → '경위'
+        return field_label(raw) or raw
     if mark.kind in ("md", "bold"):
         raw = raw.strip("*# ")
     raw = re.split(r"\s{2,}※", raw)[
@@ -322,7 +325,7 @@ def _title(text: str, mark: _Mark) -> str:
 
 def segment(text: str, start: int, end: int, exclude: list[Span] | None = None) -> list[Section]:
     """The section tree of ``text[start:end]``, leaving out ``exclude`` spans (tables, TOC)."""
-    toc = _toc_spans(text, start, end)
+    toc = toc_spans(text, start, end)
     skip = sorted([*(exclude or []), *toc], key=lambda s: s.start)
 
     def skipped(pos: int) -> bool:
@@ -340,8 +343,15 @@ def segment(text: str, start: int, end: int, exclude: list[Span] | None = None) 
 
     marks: list[_Mark] = []
     merged: set[int] = set()
+    # a label/value sheet: each label line heads the section of its value
+    label_lines = {
+        text.rfind("\n", 0, max(0, vs - 1)) + 1 for _label, vs, _ve in field_spans(text, end)
+    }
     for i, (ls, le) in enumerate(lines):
         if i in merged:
+            continue
+        if ls in label_lines:
+            marks.append(_Mark("label", 0, ls, "", ls, le))
             continue
         if _BARE_MARKER.match(text, ls, le) and i + 1 < len(lines) and not skipped(ls):
             nls, nle = lines[i + 1]

@@ -229,12 +229,13 @@ def approval_header(tables: list[_Table]) -> DocumentMeta:
                 value = _right_of(table, cell)
                 if value and re.search(r"-\s*\d+", value):
                     meta.doc_number = value
-                    if label == "시행" and meta.approved_on is None:
-                        # 공문: the date follows the number, in its own cells: ( 2025. 12. 17. )
+                    if label == "시행" and meta.produced_on is None:
+                        # 공문: the date follows the number, in its own cells: ( 2025. 12. 17. );
+                        # a letter states no 결재일자: this is the day it was issued
                         for c in sorted(table.cells, key=lambda c: (c.row, c.col)):
                             m = _DATE_CELL.match(c.text.strip())
                             if (c.row, c.col) > (cell.row, cell.col) and m:
-                                meta.approved_on = parse_date(m.group(1))
+                                meta.produced_on = parse_date(m.group(1))
                                 break
             elif label == "결재일자" and meta.approved_on is None:
                 value = _right_of(table, cell)
@@ -361,7 +362,7 @@ def read_hwpx(data: bytes) -> SourceText:
                 ) from None
             for p in root.findall(f"{HP}p"):
                 reader.paragraph(p, reader.blocks)
-    text, tables = write_blocks([_nfc(b) for b in reader.blocks])
+    text, tables, _ = write_blocks([_nfc(b) for b in reader.blocks])
     if not text.strip():
         raise EmptyDocumentError("the HWPX file holds no text")
     meta = approval_header(reader.tables)
@@ -374,17 +375,27 @@ _ONLY_DATE = re.compile(r"^[\d\s.年월일()~\-]+$")
 
 
 def _cover_title(blocks: list[Block]) -> str | None:
-    """A report cover's title: the first real line after the header tables."""
+    """A report cover's title: the first real line after the header tables, joined with the
+    next one when the title is printed over two lines above the cover's date."""
     if not blocks or not isinstance(blocks[0], Grid):
         return None
-    for block in blocks:
-        if isinstance(block, Grid):
-            continue
-        line = " ".join(block.split())
-        if len(line) >= 6 and re.search(r"[가-힣]", line) and not _ONLY_DATE.match(line):
-            return line
-        break
-    return None
+    k = next((i for i, b in enumerate(blocks) if not isinstance(b, Grid)), None)
+    if k is None:
+        return None
+    lines = [" ".join(b.split()) for b in blocks[k : k + 3] if isinstance(b, str)]
+    if not lines:
+        return None
+    first = lines[0]
+    if not (len(first) >= 6 and re.search(r"[가-힣]", first) and not _ONLY_DATE.match(first)):
+        return None
+    if (
+        len(lines) >= 3
+        and _ONLY_DATE.match(lines[2])
+        and not _ONLY_DATE.match(lines[1])
+        and len(first) + len(lines[1]) <= 60
+    ):
+        return f"{first} {lines[1]}"
+    return first
 
 
 def _nfc(block: Block) -> Block:

@@ -39,8 +39,11 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def write_blocks(blocks: list[Block]) -> tuple[str, list[SourceTable]]:
+def write_blocks(blocks: list[Block]) -> tuple[str, list[SourceTable], list[int | None]]:
+    """The text of ``blocks``, the tables located in it, and where each block starts
+    (``None`` for a block that wrote nothing)."""
     out: list[str] = []
+    starts: list[int | None] = []
     pos = 0
     tables: list[SourceTable] = []
 
@@ -50,13 +53,17 @@ def write_blocks(blocks: list[Block]) -> tuple[str, list[SourceTable]]:
         pos += len(s)
 
     for block in blocks:
+        starts.append(pos)
         if isinstance(block, str):
             text = "\n".join(ln.replace("\t", " ").rstrip() for ln in block.split("\n")).strip()
             if text:
                 put(text + "\n")
+            else:
+                starts[-1] = None
             continue
         anchors = {(c.row, c.col): c for c in block.cells}
         if not any(_one_line(c.text) for c in block.cells):
+            starts[-1] = None
             continue
         if block.nrows == 1:
             # a one-row 'table' is a decorated heading or a label strip (Ⅰ | 참여자 선정 개요)
@@ -78,4 +85,4 @@ def write_blocks(blocks: list[Block]) -> tuple[str, list[SourceTable]]:
                     cells.append(SourceCell(r, col, s, pos, c.row_span, c.col_span, c.page, c.bbox))
             put("\n")
         tables.append(SourceTable(block.layout, start, pos - 1, cells))
-    return "".join(out), tables
+    return "".join(out), tables, starts

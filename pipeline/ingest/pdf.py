@@ -68,6 +68,8 @@ _SPACED_CELL = re.compile(r"^[가-힣](?: [가-힣])+$")
 _HANGUL = re.compile(r"[가-힣]")
 _NUMERIC_END = re.compile(r"\d[\d.,~]*$")
 _NUMERIC_START = re.compile(r"^[\d.,~]")
+# A whole number as tables write it: one per line in a cell that stacks several ('132' ⏎ '105').
+_WHOLE_NUMBER = re.compile(r"^[△Δ▲-]?\d{1,3}(?:,\d{3})*$")
 
 
 @dataclass(slots=True)
@@ -90,6 +92,7 @@ class _GridCell:
     lines: list[str]
     page: int
     text: str = ""
+    tops: list[float] = field(default_factory=list)  # each line's top (y, PDF points)
 
 
 @dataclass(slots=True)
@@ -106,6 +109,7 @@ class _Grid:
 @dataclass(slots=True)
 class _Para:
     lines: list[str]
+    page: int = 0
     text: str = ""
 
 
@@ -148,7 +152,11 @@ def _unreadable(chars: list[dict[str, Any]]) -> str | None:
 def _words(page: Any) -> list[dict[str, Any]]:
     return list(
         page.extract_words(
-            x_tolerance=3, y_tolerance=3, keep_blank_chars=False, extra_attrs=["size"]
+            x_tolerance=3,
+            y_tolerance=3,
+            keep_blank_chars=False,
+            extra_attrs=["size"],
+            return_chars=True,
         )
     )
 
@@ -247,6 +255,41 @@ def _box(b: tuple[float, ...]) -> tuple[float, float, float, float]:
     return (round(b[0], 2), round(b[1], 2), round(b[2], 2), round(b[3], 2))
 
 
+def _split_at_edges(
+    words: list[dict[str, Any]], boxes: list[tuple[float, ...]]
+) -> list[dict[str, Any]]:
+    """Words the text layer glued across a cell border ('예산(A)’24년' over two header cells)
+    are cut at the border, by their characters' positions (a cell spanning columns keeps
+    its words whole)."""
+    out: list[dict[str, Any]] = []
+    for w in words:
+        chars = w.get("chars") or []
+        mid = (w["top"] + w["bottom"]) / 2
+        borders = {
+            x for b in boxes if b[1] <= mid <= b[3] for x in (b[0], b[2])
+        } if chars else set()
+        cuts = sorted(e for e in borders if w["x0"] + 1 < e < w["x1"] - 1)
+        if not cuts:
+            out.append(w)
+            continue
+        groups: list[list[dict[str, Any]]] = [[] for _ in range(len(cuts) + 1)]
+        for c in chars:
+            mid = (c["x0"] + c["x1"]) / 2
+            groups[sum(1 for e in cuts if mid > e)].append(c)
+        for g in groups:
+            if g:
+                out.append(
+                    {
+                        **w,
+                        "text": "".join(c["text"] for c in g),
+                        "x0": min(c["x0"] for c in g),
+                        "x1": max(c["x1"] for c in g),
+                        "chars": g,
+                    }
+                )
+    return out
+
+
 def _grid(table: Any, words: list[dict[str, Any]], pno: int) -> _Grid | None:
     boxes = [tuple(c) for c in table.cells]
     if not boxes:
@@ -255,6 +298,7 @@ def _grid(table: Any, words: list[dict[str, Any]], pno: int) -> _Grid | None:
     row_edges = _cluster([b[1] for b in boxes] + [b[3] for b in boxes])
     if len(col_edges) < 2 or len(row_edges) < 2:
         return None
+    words = _split_at_edges(words, boxes)
     cells: list[_GridCell] = []
     for b in sorted(boxes, key=lambda b: (b[1], b[0])):
         r0, r1 = _index(row_edges, b[1]), _index(row_edges, b[3])
@@ -267,14 +311,75 @@ def _grid(table: Any, words: list[dict[str, Any]], pno: int) -> _Grid | None:
             if b[0] <= (w["x0"] + w["x1"]) / 2 <= b[2]
             and b[1] <= (w["top"] + w["bottom"]) / 2 <= b[3]
         ]
-        lines = [_make_line(ln).text for ln in _group_lines(inside)]
+        made = [_make_line(ln) for ln in _group_lines(inside)]
+        lines = [ln.text for ln in made]
         if all(_SPACED_CELL.match(ln) for ln in lines):
             lines = [ln.replace(" ", "") for ln in lines]  # a letter-spaced header: 세 입
         else:
             lines = [close_letter_spacing(ln) for ln in lines]
-        cells.append(_GridCell(r0, c0, r1 - r0, c1 - c0, _box(b), lines, pno))
+        cells.append(
+            _GridCell(r0, c0, r1 - r0, c1 - c0, _box(b), lines, pno, tops=[ln.top for ln in made])
+        )
     x0, top, x1, _ = table.bbox
-    return _Grid(pno, top, x0, x1, col_edges, len(row_edges) - 1, cells)
+    nrows = _split_stacked_rows(cells, len(row_edges) - 1)
+    return _Grid(pno, top, x0, x1, col_edges, nrows, cells)
+
+
+_STACK_TOLERANCE = 2.5  # points: lines of one stacked row stand at the same height
+
+
+def _split_stacked_rows(cells: list[_GridCell], nrows: int) -> int:
+    """A table drawn without rules between some of its rows gives one grid row whose cells
+    stack several values ('1,467' ⏎ '1,291' ⏎ '1,527', their labels likewise): split it into
+    one row per line where at least two number cells stack the same number of lines at the
+    same heights. The label next to them splits too; other cells span the new rows.
+    Returns the new row count."""
+    for r in range(nrows - 1, -1, -1):
+        row = [c for c in cells if c.row == r and c.row_span == 1]
+        numeric = [
+            c for c in row if len(c.lines) >= 2 and all(_WHOLE_NUMBER.match(x) for x in c.lines)
+        ]
+        if len(numeric) < 2:
+            continue
+        k = len(numeric[0].lines)
+        tops = numeric[0].tops
+        same = [
+            c
+            for c in numeric
+            if len(c.lines) == k
+            and all(abs(a - b) <= _STACK_TOLERANCE for a, b in zip(c.tops, tops, strict=True))
+        ]
+        if len(same) < 2:
+            continue
+        first_value = min(c.col for c in same)
+        labels = [c for c in row if c.col < first_value and c not in same]
+        label = max(labels, key=lambda c: c.col) if labels else None
+        split = set(map(id, same))
+        if (
+            label is not None
+            and len(label.lines) == k
+            and all(abs(a - b) <= _STACK_TOLERANCE for a, b in zip(label.tops, tops, strict=True))
+        ):
+            split.add(id(label))
+        for c in cells:  # make room: later rows move down, cells across this row grow
+            if c.row > r:
+                c.row += k - 1
+            elif c.row <= r < c.row + c.row_span and id(c) not in split:
+                c.row_span += k - 1
+        for c in [c for c in cells if id(c) in split]:
+            cells.remove(c)
+            x0, top, x1, bottom = c.bbox
+            bounds = [*c.tops[1:], bottom]
+            for i, (line, t) in enumerate(zip(c.lines, c.tops, strict=True)):
+                cells.append(
+                    _GridCell(
+                        r + i, c.col, 1, c.col_span, (x0, t, x1, bounds[i]), [line], c.page,
+                        tops=[t],
+                    )
+                )
+        nrows += k - 1
+    cells.sort(key=lambda c: (c.row, c.col))
+    return nrows
 
 
 def _is_layout_box(grid: _Grid) -> bool:
@@ -447,7 +552,7 @@ def _paragraphs(p: _Page) -> None:
             if _is_layout_box(it):
                 for c in sorted(it.cells, key=lambda c: c.row):
                     if c.lines:
-                        items.append(_Para(c.lines))
+                        items.append(_Para(c.lines, p.number))
             else:
                 items.append(it)
             last.pop(col, None)
@@ -456,7 +561,7 @@ def _paragraphs(p: _Page) -> None:
         if prev is not None and col in current and _continues(prev, it, right[col], line_gap):
             current[col].lines.append(it.text)
         else:
-            para = _Para([it.text])
+            para = _Para([it.text], p.number)
             current[col] = para
             items.append(para)
         last[col] = it
@@ -490,6 +595,8 @@ def _join_all(pieces: list[list[str]]) -> list[str]:
                 (")", "]", ",", ".", "·", "/", "~")
             ):
                 sep = ""
+            elif _WHOLE_NUMBER.match(text.rsplit(" ", 1)[-1]) and _WHOLE_NUMBER.match(b):
+                sep = " "  # numbers stacked in one cell ('132' ⏎ '105'): several values, not one
             elif _NUMERIC_END.search(text) and _NUMERIC_START.match(b):
                 sep = ""  # a number or date wrapped inside itself: 2016.1 / 2~2016.12
             else:
@@ -528,7 +635,9 @@ def _merge_continued(pages: list[_Page]) -> list[Item]:
     return items
 
 
-def _write(items: list[Item]) -> tuple[str, list[SourceTable]]:
+def _write(items: list[Item]) -> tuple[str, list[SourceTable], list[tuple[int, int]]]:
+    """The text, its tables, and where each page starts in it: ``(offset, page number)`` for
+    every page that has text, in reading order."""
     paras = [it for it in items if isinstance(it, _Para)]
     cells = [c for it in items if isinstance(it, _Grid) for c in it.cells]
     joined = _join_all([p.lines for p in paras] + [c.lines for c in cells])
@@ -537,7 +646,9 @@ def _write(items: list[Item]) -> tuple[str, list[SourceTable]]:
     for c, t in zip(cells, joined[len(paras) :], strict=True):
         c.text = t
     blocks: list[Block] = []
+    block_pages: list[int] = []
     for it in items:
+        block_pages.append(it.page if isinstance(it, _Para) else min(c.page for c in it.cells))
         if isinstance(it, _Para):
             blocks.append(it.text)
         else:
@@ -546,7 +657,12 @@ def _write(items: list[Item]) -> tuple[str, list[SourceTable]]:
                 for c in it.cells
             ]
             blocks.append(Grid("pdf", it.nrows, len(it.col_edges) - 1, cells_out))
-    return write_blocks(blocks)
+    text, tables, starts = write_blocks(blocks)
+    page_starts: dict[int, int] = {}
+    for page, start in zip(block_pages, starts, strict=True):
+        if start is not None:
+            page_starts.setdefault(page, start)
+    return text, tables, sorted((off, page) for page, off in page_starts.items())
 
 
 # ---------------------------------------------------------------- entry point
@@ -630,5 +746,7 @@ def read_pdf(data: bytes) -> SourceText:
     for p in pages:
         _box_glyphs(p)
         _paragraphs(p)
-    text, tables = _write(_merge_continued(pages))
-    return SourceText(text=text, tables=tables, warnings=warnings, pages=n)
+    text, tables, page_starts = _write(_merge_continued(pages))
+    return SourceText(
+        text=text, tables=tables, warnings=warnings, pages=n, page_starts=page_starts
+    )

@@ -1,0 +1,165 @@
+"""Budget rows: money mentions + context → :class:`BudgetRow` — a third pass.
+
+Every mention that no exclusion rule removes becomes one row. What the row says comes from
+the context, never from a fresh search of the document:
+
+* ``fiscal_year`` — :meth:`Context.fiscal_year` (its column, row, caption, clause, heading,
+  or the document's budget year; none for a difference, a bound or a multi-year amount);
+* ``item`` — a cell's row label (with its column header where that adds meaning); a written
+  amount's phrase; a part's label (``국비``);
+* ``category`` — a 회계/과목/비목 row label (``사무관리비``);
+* ``basis`` — the 산출근거 product written before ``=`` (``5,000천원 * 2회``), evaluated.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.extract.context import Clause, Context, fiscal_years
+from pipeline.extract.exclusions import Around, excluded_money
+from pipeline.extract.mentions import MoneyMention
+from pipeline.extract.phrases import clean, item_from
+from pipeline.model import BudgetRow
+from pipeline.money import evaluate_basis
+from pipeline.vocab import CATEGORY_RE
+
+# 산출근거 product: '5,000천원 * 2회', '4인 * 200천원 * 4회'
+_PRODUCT = re.compile(
+    r"(?:\d[\d,]*(?:\.\d+)?\s*[가-힣A-Za-z]*(?:\s[가-힣]{1,2}(?=\s*[*×✕]))?\s*[*×✕]\s*)+\d[\d,]*(?:\.\d+)?\s*[가-힣A-Za-z]*"
+)
+_ITEM_START = re.compile(r"(?:^|\s)[-▷○◦·](?=\s)|\n")  # a tab only separates cells of one item
+_EQUALS_BEFORE = re.compile(r"=\s*$")
+_FLAT_LABELS = re.compile(r"^(?:구\s*분|소요예산|예산액|금액)\s*")
+
+
+def _basis_before(text: str, seg_start: int, eq_pos: int) -> str | None:
+    """The product written before '=' in the same item: '- 행사장 임차 5,000천원 * 2회 = …'.
+    A product before the item's own marker belongs to the previous item."""
+    starts = [m.end() for m in _ITEM_START.finditer(text, seg_start, eq_pos)]
+    lo = starts[-1] if starts else seg_start
+    found = list(_PRODUCT.finditer(text, lo, eq_pos))
+    return found[-1].group(0).strip() if found else None
+
+
+def _basis_after(text: str, pos: int, limit: int) -> str | None:
+    rest = text[pos:limit]
+    m = _PRODUCT.match(text, pos + len(rest) - len(rest.lstrip()), limit)
+    return m.group(0).strip() if m else None
+
+
+def _row_start(ctx: Context, clause: Clause) -> int:
+    table = clause.table
+    lo = table.char_start if table else clause.start
+    return max(lo, ctx.text.rfind("\n", lo, clause.start) + 1)
+
+
+def _cell_item(m: MoneyMention) -> str:
+    cell = m.clause.cell
+    assert cell is not None
+    label = cell.row_label or ""
+    last_header = cell.header_path[-1] if cell.header_path else ""
+    item = label
+    if last_header and not fiscal_years(last_header):
+        item = f"{label} ({last_header})" if label else last_header
+    return clean(item) or label
+
+
+def _category(clause: Clause) -> str | None:
+    label = clause.cell.row_label if clause.cell is not None else None
+    return label if label and CATEGORY_RE.search(label) else None
+
+
+class _Writer:
+    """Turns one document's mentions into rows; remembers where each clause's items start."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.seg_start: dict[int, int] = {}  # clause start → where the next item's words start
+        self.by_start: dict[int, BudgetRow] = {}
+
+    def row(self, m: MoneyMention) -> BudgetRow:
+        ctx, text = self.ctx, self.ctx.text
+        clause = m.clause
+        basis: str | None = None
+        if m.how in ("cell", "stacked"):
+            item = _cell_item(m)
+        elif m.how == "field":
+            item = clause.label or ""
+        elif m.how == "part":
+            label = re.match(r"[가-힣A-Za-z]+", text[max(clause.start, m.start - 12) : m.start][::-1])
+            item = label.group(0)[::-1] if label else ""
+        elif m.how == "flat":
+            prev = self.seg_start.get(-1, clause.start)
+            item = clean(text[max(prev, clause.start) : m.start])
+            item = _FLAT_LABELS.sub("", item).strip() or item
+            self.seg_start[-1] = m.end
+        else:
+            item, basis = self._written_item(m)
+        basis_amount = evaluate_basis(basis) if basis else None
+        fiscal, period = ctx.fiscal_year(m)
+        row = BudgetRow(
+            budget_id="",
+            item=item,
+            amount_krw=m.krw,
+            amount_text=m.text,
+            unit=m.unit,
+            char_start=m.start,
+            char_end=m.end,
+            table_id=clause.table.table_id if clause.table else None,
+            fiscal_year=fiscal,
+            category=_category(clause),
+            basis=basis,
+            basis_amount_krw=basis_amount,
+            basis_ok=(basis_amount == m.krw) if basis_amount is not None else None,
+        )
+        row.period_start_year, row.period_end_year = period
+        if m.how == "part" and m.total_start in self.by_start:
+            total = self.by_start[m.total_start]
+            row.fiscal_year = total.fiscal_year
+            row.period_start_year, row.period_end_year = (
+                total.period_start_year,
+                total.period_end_year,
+            )
+        self.by_start[m.start] = row
+        return row
+
+    def _written_item(self, m: MoneyMention) -> tuple[str, str | None]:
+        ctx, text, clause = self.ctx, self.ctx.text, m.clause
+        seg_start = self.seg_start.get(clause.start, clause.start)
+        basis = None
+        eq = _EQUALS_BEFORE.search(text[max(clause.start, m.start - 6) : m.start])
+        if eq:
+            eq_pos = max(clause.start, m.start - 6) + eq.start()
+            basis = _basis_before(text, seg_start, eq_pos) or _basis_after(text, m.end, clause.end)
+            if clause.table is not None and basis is None:
+                basis = _basis_before(text, _row_start(ctx, clause), eq_pos)
+            item_text = text[seg_start:eq_pos]
+            if basis and basis in item_text:
+                item_text = item_text[: item_text.index(basis)]
+        else:
+            item_text = text[seg_start : m.start]
+        if not clean(item_text) and clause.table is not None and clause.table.layout != "html":
+            item_text = text[_row_start(ctx, clause) : m.start]
+            if basis and basis in item_text:
+                item_text = item_text[: item_text.index(basis)]
+        fallback = ""
+        if clause.cell is not None:
+            cell = clause.cell
+            fallback = cell.row_label or (cell.header_path[-1] if cell.header_path else "")
+        self.seg_start[clause.start] = m.end
+        return item_from(item_text, fallback), basis
+
+
+def budget_rows(ctx: Context, mentions: list[MoneyMention]) -> list[BudgetRow]:
+    """One row per mention no exclusion rule removes, in reading order."""
+    writer = _Writer(ctx)
+    rows = []
+    kept: MoneyMention | None = None
+    for i, m in enumerate(mentions):
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        near = Around(kept, nxt if nxt is not None and nxt.clause is m.clause else None)
+        if excluded_money(m, ctx, near) is not None:
+            continue
+        rows.append(writer.row(m))
+        kept = m
+    return rows

@@ -1,0 +1,157 @@
+"""Exclusions: the named reasons a mention is not a row.
+
+Each rule has a name, the reason a person would give, and a test on the mention in its
+context. :func:`excluded_money` / :func:`excluded_date` return the first rule that applies,
+so a row that is missing can always be explained (``rule.name``), and a rule is tested on its
+own with short constructed inputs (``tests/test_extract_rules.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from pipeline.extract.context import Context
+from pipeline.extract.mentions import DateMention, MoneyMention
+from pipeline.money import parse_number_cell
+from pipeline.vocab import AS_OF_WORDS, MONEY_UNIT_RE, STATISTIC_COUNTER_RE
+
+M = TypeVar("M")
+
+
+@dataclass(frozen=True, slots=True)
+class Around(Generic[M]):
+    """A mention's neighbours: the last one kept as a row, and the next in its clause."""
+
+    prev_kept: M | None
+    next_in_clause: M | None
+
+
+@dataclass(frozen=True)
+class Exclusion(Generic[M]):
+    name: str
+    reason: str
+    applies: Callable[[M, Context, Around[M]], bool]
+
+
+# ── money ─────────────────────────────────────────────────────────────────────────────────
+_TIMES_AFTER = re.compile(r"^\s*[*×xX✕]\s*\d")
+_TIMES_BEFORE = re.compile(r"[*×xX✕]\s*$")
+_EQUALS = re.compile(r"^\s*=\s*$")
+
+
+def _product_factor(m: MoneyMention, ctx: Context, near: Around[MoneyMention]) -> bool:
+    if m.how not in ("written", "part"):
+        return False
+    after = ctx.text[m.end : min(m.clause.end, m.end + 6)]
+    before = ctx.text[max(m.clause.start, m.start - 4) : m.start]
+    return bool(_TIMES_AFTER.match(after) or _TIMES_BEFORE.search(before))
+
+
+def _restated_heading(m: MoneyMention, ctx: Context, near: Around[MoneyMention]) -> bool:
+    """'46,800천원 = 46,800천원' in one clause: the first is the heading's amount restated."""
+    nxt = near.next_in_clause
+    return (
+        m.how == "written"
+        and nxt is not None
+        and nxt.krw == m.krw
+        and _EQUALS.match(ctx.text[m.end : nxt.start]) is not None
+    )
+
+
+def _written_twice(m: MoneyMention, ctx: Context, near: Around[MoneyMention]) -> bool:
+    """'= 5,700천원 5,700천원', '개최 46,800천원 ⇥= 46,800천원': one amount written twice on its
+    line (not two cells side by side, which are two amounts)."""
+    prev = near.prev_kept
+    if prev is None or prev.krw != m.krw or m.how not in ("written", "flat"):
+        return False
+    gap = ctx.text[prev.end : m.start]
+    return "\n" not in gap and gap.strip() in ("=", "") and not (gap.strip() == "" and "\t" in gap)
+
+
+MONEY_EXCLUSIONS: tuple[Exclusion[MoneyMention], ...] = (
+    Exclusion(
+        "product_factor",
+        "a factor of a 산출근거 product (5,000천원 * 2회): only its result is an amount",
+        _product_factor,
+    ),
+    Exclusion(
+        "restated_heading",
+        "the heading's amount restated before its 산출근거 (46,800천원 = 46,800천원)",
+        _restated_heading,
+    ),
+    Exclusion("written_twice", "one amount written twice in a row", _written_twice),
+)
+
+
+def excluded_money(
+    m: MoneyMention, ctx: Context, near: Around[MoneyMention]
+) -> Exclusion[MoneyMention] | None:
+    return next((r for r in MONEY_EXCLUSIONS if r.applies(m, ctx, near)), None)
+
+
+# ── dates ─────────────────────────────────────────────────────────────────────────────────
+_AS_OF_AFTER = re.compile(rf"\s*[)）]?\s*(?:{'|'.join(AS_OF_WORDS)})")
+# a figure: a number with a comma or of two digits or more, or a percentage ('3대 분야' is not)
+_STATISTIC_AFTER = re.compile(
+    rf"\s*[)）]?\s*(?:(?:약|총)\s*)?(?:\d{{1,3}}(?:,\d{{3}})+|\d{{2,}}|\d+\.\d+|\d)\s*"
+    rf"(?:(?<=\d\d)\s*{STATISTIC_COUNTER_RE}|(?<=,\d\d\d)\s*{STATISTIC_COUNTER_RE}|%|{MONEY_UNIT_RE}|억|조)"
+)
+_COMPARISON_AFTER = re.compile(r"\s*(?:년도?)?\s*(?:대비|比)")
+_MINUTES_AFTER = re.compile(r"\s*분(?!기)")
+
+
+def _as_of(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool:
+    return bool(_AS_OF_AFTER.match(ctx.text, d.date.end))
+
+
+def _statistic(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool:
+    """'’17. 상반기 1,194건', "'24년 약 32,351명": a year or period that dates a figure."""
+    return bool(
+        _STATISTIC_AFTER.match(ctx.text, d.date.end) or _MINUTES_AFTER.match(ctx.text, d.date.end)
+    )
+
+
+def _comparison(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool:
+    return bool(_COMPARISON_AFTER.match(ctx.text, d.date.end))
+
+
+def _document_date(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool:
+    return ctx.is_document_date(d.date.start, d.date.end, d.date.start_date)
+
+
+def _header_cell(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool:
+    """A column header ('2024년', '1월'): it labels values, it is not a step."""
+    return d.clause.cell is not None and d.clause.cell.is_header
+
+
+def _number_cell(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool:
+    """A table cell holding a number ('4.2' in a 증감률 column) outside a date column."""
+    cell, table = d.clause.cell, d.clause.table
+    if cell is None or table is None or cell.col in ctx.date_columns(table):
+        return False
+    return cell.number is not None or parse_number_cell(cell.text) is not None
+
+
+def _no_calendar(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool:
+    return d.date.start_date is None and d.date.end_date is None
+
+
+DATE_EXCLUSIONS: tuple[Exclusion[DateMention], ...] = (
+    Exclusion("no_calendar", "no calendar bounds (~종식시)", _no_calendar),
+    Exclusion("as_of", "an as-of date ('25년 1월 기준, 현재): a reference point", _as_of),
+    Exclusion("statistic", "a period that dates a figure (’24년 1,194건)", _statistic),
+    Exclusion("comparison", "a comparison's base (’15년 대비)", _comparison),
+    Exclusion("document_date", "the document's own date (its cover or header)", _document_date),
+    Exclusion("header_cell", "a table's column header", _header_cell),
+    Exclusion("number_cell", "a number in a table cell (4.2 %), not a date", _number_cell),
+)
+
+
+def excluded_date(
+    d: DateMention, ctx: Context, near: Around[DateMention] | None = None
+) -> Exclusion[DateMention] | None:
+    near = near or Around(None, None)
+    return next((r for r in DATE_EXCLUSIONS if r.applies(d, ctx, near)), None)

@@ -1,0 +1,262 @@
+"""Mentions: every money expression and every date expression, with its span — the first pass.
+
+``money_mentions(ctx)`` and ``date_mentions(ctx)`` read each clause of the document once, with
+the pure parsers of :mod:`pipeline.money` and :mod:`pipeline.dates`. A mention says what was
+written and where; whether it becomes a row, and with what year and label, is decided later
+(:mod:`.budgets`, :mod:`.schedules`), by named exclusion rules and by the context.
+
+Money is read five ways:
+
+* ``cell`` — a table cell holding one number, in the unit its table declares;
+* ``stacked`` — a money cell stacking several numbers (``132 105 220``): one mention each;
+* ``written`` — an amount written with its unit (``10,000천원``, ``1조 3,154억원``, ``655억``);
+* ``part`` — a bare number listed after a total, in the total's unit
+  (``530억원 (국비 120, 시비 410)``);
+* ``field`` — a label/value sheet's 예산 / 지출 in won (``예산`` ⏎ ``"265,012,000,000"``);
+* ``flat`` — a money table the converter flattened into a line: the bare numbers after
+  ``(단위 : 천원)`` up to the next item.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from pipeline.dates import DateMatch, find_dates
+from pipeline.extract.context import Clause, Context
+from pipeline.money import Amount, find_amounts, to_krw
+from pipeline.vocab import (
+    CIRCLE_BULLETS,
+    COUNTER_WORD_RE,
+    DECLARED_UNIT_RE,
+    MONEY_UNIT_RE,
+    MONEY_UNITS,
+    NEGATIVE_SIGNS,
+    ROMAN_NUMERALS,
+)
+
+MoneyHow = Literal["cell", "stacked", "written", "part", "field", "flat"]
+
+
+@dataclass(frozen=True, slots=True)
+class MoneyMention:
+    start: int
+    end: int
+    text: str
+    krw: int
+    unit: str
+    clause: Clause
+    how: MoneyHow
+    total_start: int | None = None  # a part's total (the amount it breaks down)
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    date: DateMatch
+    clause: Clause
+
+
+# ── money ─────────────────────────────────────────────────────────────────────────────────
+_NUMBER = r"[△Δ▲-]?\d{1,3}(?:,\d{3})+|[△Δ▲-]?\d+"
+_STACKED = re.compile(rf"^(?:{_NUMBER})(?:\s+(?:{_NUMBER}))+$")
+_NUMBER_RE = re.compile(_NUMBER)
+# Inside the bracket after a total: '국비 120', '시비 410', '지방비 35' — a label, then a bare
+# number with no unit or counter of its own.
+_PART = re.compile(
+    rf"(?P<label>[가-힣A-Za-z]{{1,8}})\s*:?\s*(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    rf"(?!\s*(?:{COUNTER_WORD_RE}|{MONEY_UNIT_RE}|[.,]?\d|[가-힣]))"
+)
+_WON_FIELDS = ("예산", "지출")  # label/value program sheets state these in won, without a unit
+_BARE_WON = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
+_UNIT_DECLARED = re.compile(rf"\(\s*단위\s*[:：]\s*({MONEY_UNIT_RE})\s*\)")
+_BARE_NUMBER = re.compile(
+    rf"(?<![\d.,])[{NEGATIVE_SIGNS}]?\d{{1,3}}(?:,\d{{3}})+(?![\d.,]|\s*(?:(?:{DECLARED_UNIT_RE})(?![가-힣])|{COUNTER_WORD_RE}|(?:년|월|일|억|조)(?![가-힣])))"
+)
+_FLAT_TABLE_END = re.compile(rf"<붙임|[{ROMAN_NUMERALS}]\s|[□{CIRCLE_BULLETS[0]}※]|\?\?|\n")
+
+
+def _mention(a: Amount, clause: Clause, how: MoneyHow, total: int | None = None) -> MoneyMention:
+    return MoneyMention(a.start, a.end, a.text, a.krw, a.unit, clause, how, total)
+
+
+def _signed(num: str) -> int:
+    value = int(re.sub(r"[^\d]", "", num))
+    return -value if num[:1] in NEGATIVE_SIGNS else value
+
+
+def _cell_mentions(ctx: Context, clause: Clause) -> list[MoneyMention]:
+    cell, table = clause.cell, clause.table
+    assert cell is not None and table is not None
+    if cell.is_header:
+        return []
+    if cell.amount_krw is not None and cell.unit is not None:
+        text = ctx.text[cell.char_start : cell.char_end]
+        return [
+            MoneyMention(
+                cell.char_start, cell.char_end, text, cell.amount_krw, cell.unit, clause, "cell"
+            )
+        ]
+    text = ctx.text[cell.char_start : cell.char_end]
+    if cell.unit in MONEY_UNITS and _STACKED.match(text.strip()):
+        out = []
+        for m in _NUMBER_RE.finditer(text):
+            krw = to_krw_int(_signed(m.group(0)), cell.unit)
+            out.append(
+                MoneyMention(
+                    cell.char_start + m.start(),
+                    cell.char_start + m.end(),
+                    m.group(0),
+                    krw,
+                    cell.unit,
+                    clause,
+                    "stacked",
+                )
+            )
+        return out
+    return _written(ctx, clause)
+
+
+def to_krw_int(value: int, unit: str) -> int:
+    from decimal import Decimal
+
+    krw = to_krw(Decimal(value), unit)
+    assert krw is not None
+    return krw
+
+
+def _written(ctx: Context, clause: Clause) -> list[MoneyMention]:
+    """Amounts written with their unit, and the parts listed in a bracket after each."""
+    out: list[MoneyMention] = []
+    amounts = list(find_amounts(ctx.text, clause.start, clause.end))
+    for k, a in enumerate(amounts):
+        out.append(_mention(a, clause, "written"))
+        nxt = amounts[k + 1].start if k + 1 < len(amounts) else clause.end
+        out.extend(_parts(ctx, clause, a, nxt))
+    return out
+
+
+def _parts(ctx: Context, clause: Clause, total: Amount, limit: int) -> list[MoneyMention]:
+    """``530억원 (국비 120, 시비 410)``: bare numbers in the bracket right after a total, in
+    the total's unit. Only when every part of the bracket is such a labelled number."""
+    text = ctx.text
+    m = re.compile(r"\s*[(（]").match(text, total.end, limit)
+    if not m:
+        return []
+    close = text.find(")", m.end(), limit)
+    if close < 0:
+        close = text.find("）", m.end(), limit)
+    if close < 0:
+        return []
+    inner = text[m.end() : close]
+    parts = list(_PART.finditer(text, m.end(), close))
+    if not parts or any(ch.isdigit() for ch in _PART.sub("", inner)):
+        return []  # a share, a count or a date in the bracket: not a breakdown
+    mult = MONEY_UNITS[total.unit]
+    out = []
+    for p in parts:
+        value = float(p.group("num").replace(",", ""))
+        krw = round(value * mult)
+        if abs(krw - value * mult) > 0.5:
+            continue
+        out.append(
+            MoneyMention(
+                p.start("num"),
+                p.end("num"),
+                p.group("num"),
+                krw,
+                total.unit,
+                clause,
+                "part",
+                total.start,
+            )
+        )
+    return out
+
+
+def _field_mentions(ctx: Context) -> list[MoneyMention]:
+    """예산 / 지출 of a label/value program sheet, in won: '예산' ⏎ '"265,012,000,000"', '0'."""
+    out = []
+    for label, start, end in ctx.fields:
+        if label not in _WON_FIELDS:
+            continue
+        value = ctx.text[start:end].strip().strip('"').strip()
+        m = _BARE_WON.fullmatch(value)
+        if m is None:
+            continue
+        pos = ctx.text.index(m.group(0), start)
+        clause = ctx.clause_at(pos) or Clause(pos, pos + len(m.group(0)), "prose", label=label)
+        out.append(
+            MoneyMention(
+                pos,
+                pos + len(m.group(0)),
+                m.group(0),
+                int(m.group(0).replace(",", "")),
+                "원",
+                clause,
+                "field",
+            )
+        )
+    return out
+
+
+def _flat_mentions(ctx: Context) -> list[MoneyMention]:
+    """A money table the converter flattened into a line: after '(단위 : 천원)', the bare
+    numbers up to the next item ('… (단위 : 천원) 구분 소요예산 계 4,611,935 …')."""
+    out = []
+    for u in _UNIT_DECLARED.finditer(ctx.text, 0, ctx.end):
+        if ctx.table_at(u.start()) is not None:
+            continue
+        stop = _FLAT_TABLE_END.search(ctx.text, u.end(), ctx.end)
+        end = stop.start() if stop else ctx.end
+        unit = u.group(1)
+        for m in _BARE_NUMBER.finditer(ctx.text, u.end(), end):
+            clause = ctx.clause_at(m.start()) or Clause(u.end(), end, "prose")
+            out.append(
+                MoneyMention(
+                    m.start(),
+                    m.end(),
+                    m.group(0),
+                    _signed(m.group(0)) * MONEY_UNITS[unit],
+                    unit,
+                    clause,
+                    "flat",
+                    u.end(),
+                )
+            )
+    return out
+
+
+def money_mentions(ctx: Context) -> list[MoneyMention]:
+    """Every money expression of the document, in reading order (one per span)."""
+    out: list[MoneyMention] = []
+    field_spans = {(s, e) for _label, s, e in ctx.fields if _label in _WON_FIELDS}
+    for clause in ctx.clauses:
+        if ctx.in_toc(clause.start):
+            continue
+        if clause.kind == "cell":
+            out.extend(_cell_mentions(ctx, clause))
+        elif not any(s <= clause.start < e for s, e in field_spans):
+            out.extend(_written(ctx, clause))
+    out.extend(_field_mentions(ctx))
+    out.extend(_flat_mentions(ctx))
+    out.sort(key=lambda m: (m.start, m.end))
+    unique: list[MoneyMention] = []
+    for m in out:
+        if unique and unique[-1].start < m.end and m.start < unique[-1].end:
+            continue  # the same span read two ways: the first reading wins
+        unique.append(m)
+    return unique
+
+
+# ── dates ─────────────────────────────────────────────────────────────────────────────────
+def date_mentions(ctx: Context) -> list[DateMention]:
+    """Every date expression of every clause, a yearless one dated by the year in force."""
+    out: list[DateMention] = []
+    for clause in ctx.clauses:
+        if ctx.in_toc(clause.start):
+            continue
+        year = ctx.date_year(clause)
+        for d in find_dates(ctx.text, year, clause.start, clause.end, ref_year=ctx.doc_year):
+            out.append(DateMention(d, clause))
+    return out

@@ -1,0 +1,214 @@
+"""Schedule rows: date mentions + context → :class:`ScheduleRow` — a third pass.
+
+A date is a **step** of the document (a milestone, a period, a deadline, a past event of its
+history) when no exclusion rule removes it and it stands where steps are written:
+
+* anywhere in a schedule part (``추진 일정``, ``추진경과``, ``향후 일정``, a sheet's ``경위`` /
+  ``계획`` field) or in a table's date column (``추진기간``, ``일정``, ``시기``);
+* elsewhere, in brackets after what it dates (``박람회 개최(’25. 5월)``), after a colon
+  (``운영기간 : ’25. 3.~12.``), leading its clause (``’24.12. 계획 수립``) or closing it
+  (``최종계획 수립 ‘20. 5월중``), or cited as a basis (``운영계획('15.5.4)``);
+* a bare year (``’17년 협치서울 의제사업``) is an attribute, not a step, unless it opens or
+  closes a period (``’26년까지``, ``'06년부터``), stands alone in brackets or after a colon.
+
+A line listing several dated steps gives one row per step, each with its own task.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import replace
+
+from pipeline.dates import DateMatch, find_dates
+from pipeline.extract.context import Clause, Context
+from pipeline.extract.exclusions import excluded_date
+from pipeline.extract.mentions import DateMention
+from pipeline.extract.phrases import clean, task_from
+from pipeline.model import ScheduleRow, Table
+from pipeline.vocab import SCHEDULE_FIELDS, SCHEDULE_HEADING_RE
+
+# A date that cites a document: 실행계획(시장방침 제88호/'13.4.5), 운영계획('15.5.4)
+_CITATION_BEFORE = re.compile(
+    r"(?:제?\s*\d+\s*호\s*[/,]|제\s*\d+\s*호|[가-힣]+\s*-\s*\d+\s*,|방침\s*[/,]|"
+    r"(?:계획|방침|지침|조례|규칙|공고|결과|보고|의결|협의|심의|통보)\s*\(|/)\s*$"
+)
+_PERIOD_AFTER = re.compile(r"\s*(?:까지|부터|[~∼～〜])")
+_LEAD_DECORATION = " -·○◦*ㅇ※•▪▷▶□■\"'"
+
+
+def _is_schedule_heading(title: str) -> bool:
+    return bool(SCHEDULE_HEADING_RE.search(title.replace(" ", "")))
+
+
+def _in_schedule_part(ctx: Context, clause: Clause) -> bool:
+    if clause.label in SCHEDULE_FIELDS:
+        return True
+    return any(_is_schedule_heading(s.title) for s in ctx.headings(clause.start))
+
+
+def _in_parens(text: str, lo: int, pos: int) -> bool:
+    before = text[lo:pos]
+    return before.rfind("(") > before.rfind(")")
+
+
+def _is_step(ctx: Context, d: DateMatch, clause: Clause, in_schedule: bool) -> bool:
+    """Whether a date stands where a document writes its steps (see the module doc)."""
+    text = ctx.text
+    before = text[clause.start : d.start]
+    if _CITATION_BEFORE.search(before):
+        return True  # a basis cited with its date: a past step
+    in_parens = _in_parens(text, clause.start, d.start)
+    after_colon = before.rstrip().endswith((":", "："))
+    leading = not before.strip(_LEAD_DECORATION)
+    closing = not text[d.end : clause.end].strip(" .,)」』]。")
+    bare_year = (
+        d.precision == "year"
+        and d.recurrence is None
+        and d.start_date is not None
+        and d.end_date is not None
+        and d.start_date.year == d.end_date.year
+    )
+    if bare_year:
+        # an attribute ('’17년 협치서울 의제사업'), unless it bounds a period ('’26년까지'),
+        # stands alone in brackets ('(’25년)') or after a colon, or dates a line ('’24년 : …')
+        if _PERIOD_AFTER.match(text, d.end) or d.open_end:
+            return True
+        alone_in_parens = in_parens and text[d.end : d.end + 2].lstrip()[:1] in (")", "）")
+        dates_line = leading and text[d.end : d.end + 3].lstrip()[:1] in (":", "：")
+        if in_schedule:  # a history or plan lists its years: '2008년 환경보건법 제정'
+            return alone_in_parens or after_colon or leading
+        return (after_colon and closing) or dates_line
+    if in_schedule:
+        return True
+    return in_parens or after_colon or leading or closing
+
+
+def _rows_of_clause(
+    ctx: Context, clause: Clause, dates: list[DateMatch], in_schedule: bool
+) -> list[ScheduleRow]:
+    text = ctx.text
+    steps = [d for d in dates if _is_step(ctx, d, clause, in_schedule)]
+    dated = [d for d in steps if d.recurrence is None]
+    qualifier = next(
+        (d for d in steps if d.recurrence and _in_parens(text, clause.start, d.start)), None
+    )
+    if dated and qualifier is not None:
+        # '개최(월2회 이상) ‘20. 2~4월중': a recurrence in brackets qualifies the dated step
+        steps = [
+            replace(d, recurrence=qualifier.recurrence) if d.recurrence is None else d
+            for d in steps
+            if d is not qualifier
+        ]
+    leading = bool(steps) and not text[clause.start : steps[0].start].strip(_LEAD_DECORATION)
+    fallback = clause.cell.row_label if clause.cell is not None else None
+    rows = []
+    for k, d in enumerate(steps):
+        lo = steps[k - 1].end if k > 0 else clause.start
+        hi = steps[k + 1].start if k + 1 < len(steps) else clause.end
+        if leading:
+            task = task_from("", text[d.end : hi])
+        else:
+            task = task_from(text[lo : d.start], text[d.end : hi])
+            if k > 0 and not clean(text[lo : d.start]).strip(" ~:;,)(및"):
+                task = task_from(text[clause.start : d.start], "")
+        rows.append(_row(d, task or fallback or "", clause))
+    return rows
+
+
+def _row(d: DateMatch, task: str, clause: Clause) -> ScheduleRow:
+    return ScheduleRow(
+        "",
+        re.sub(r"^(?:및|와|과)\s+", "", task),
+        d.precision,
+        d.text,
+        d.start,
+        d.end,
+        d.start_date,
+        d.end_date,
+        d.recurrence,
+        section_id=clause.table.section_id if clause.table is not None else None,
+    )
+
+
+def _step_strip(ctx: Context, t: Table) -> list[ScheduleRow]:
+    """A procedure drawn as a strip: steps in one row, each step's dates in the cell below
+    (신청접수 → 6.11. ~ 6.13.)."""
+    out: list[ScheduleRow] = []
+    text = ctx.text
+    by_pos = {(c.row, c.col): c for c in t.cells}
+    rows = sorted({c.row for c in t.cells})
+    for r in rows[1:]:
+        cells = [c for c in t.cells if c.row == r and c.text]
+        if len(cells) < 2:
+            continue
+        found = []
+        for c in cells:
+            clause = ctx.clause_at(c.char_start)
+            year = ctx.date_year(clause) if clause else ctx.doc_year
+            ds = list(find_dates(text, year, c.char_start, c.char_end, ref_year=ctx.doc_year))
+            if len(ds) != 1 or len(ds[0].text) < 0.6 * len(c.text):
+                break
+            above = by_pos.get((r - 1, c.col))
+            if above is None or not above.text:
+                break
+            if next(find_dates(text, year, above.char_start, above.char_end), None):
+                break
+            found.append((ds[0], above.text, clause))
+        else:
+            for d, task, clause in found:
+                if clause is not None:
+                    out.append(_row(d, task, clause))
+    return out
+
+
+def schedule_rows(ctx: Context, mentions: list[DateMention]) -> list[ScheduleRow]:
+    """Every dated step of the document, in reading order."""
+    by_clause: dict[int, list[DateMention]] = defaultdict(list)
+    for m in mentions:
+        if m.date.start_date is None and m.date.end_date is None:
+            continue
+        if excluded_date(m, ctx) is not None:
+            continue
+        by_clause[id(m.clause)].append(m)
+    clauses = {id(m.clause): m.clause for m in mentions}
+    rows: list[ScheduleRow] = []
+    strip_tables: set[str] = set()
+    for t in ctx.doc.tables:
+        if not ctx.date_columns(t):
+            strip = _step_strip(ctx, t)
+            if strip:
+                strip_tables.add(t.table_id)
+                rows.extend(strip)
+    for key, ms in by_clause.items():
+        clause = clauses[key]
+        if clause.table is not None and clause.table.table_id in strip_tables:
+            continue
+        if clause.kind == "prose":
+            sec = ctx.section_at(clause.start)
+            if sec is not None and sec.title_start <= clause.start < sec.head_end:
+                if _is_schedule_heading(sec.title) or "붙" in sec.marker:
+                    continue  # a schedule part's heading ('2016년도 추진일정'), an attachment
+        in_schedule = _in_schedule_part(ctx, clause)
+        dates = [m.date for m in ms]
+        if clause.cell is not None and clause.table is not None:
+            columns = ctx.date_columns(clause.table)
+            if columns and clause.cell.col not in columns:
+                continue  # a table with a date column dates its rows there, not in other cells
+            in_schedule = in_schedule or clause.cell.col in columns
+            if not columns:  # a recurrence in brackets in a cell describes the row
+                dates = [
+                    d
+                    for d in dates
+                    if d.recurrence is None
+                    or not ctx.text[clause.start : d.start].strip(_LEAD_DECORATION)
+                    or ctx.text[clause.start : d.start].rstrip().endswith((":", "："))
+                ]
+        rows.extend(_rows_of_clause(ctx, clause, dates, in_schedule))
+    rows.sort(key=lambda r: (r.char_start, r.char_end))
+    unique: list[ScheduleRow] = []
+    for r in rows:
+        if unique and (unique[-1].char_start, unique[-1].char_end) == (r.char_start, r.char_end):
+            continue
+        unique.append(r)
+    return unique
