@@ -343,6 +343,22 @@ def _match_at(
     second: _Point | None = None
     open_end = False
     rng = _RANGE.match(text, cur)
+    half_end = None
+    if rng:
+        h = _HALF_SHORT.match(text, rng.end(), limit) or _HALF.match(text, rng.end(), limit)
+        if h and h.group(0).strip() and _year(h, ref_year) is not None:
+            half_end = h  # '’25.9.～’26.상': a range that ends with a half year
+    if half_end is not None:
+        hy = _year(half_end, ref_year)
+        assert hy is not None
+        gd = half_end.groupdict()
+        end_d = dt.date(hy, 6, 30) if gd.get("H1") else dt.date(hy, 12, 31)
+        start_d, _e, precision = _bounds(first, year)
+        if end_d >= start_d and _ok_context(text, pos, half_end.end()):
+            return DateMatch(
+                pos, half_end.end(), text[pos : half_end.end()], start_d, end_d,
+                "half" if precision == "year" else precision, None, False, first.explicit_year,
+            )
     if rng:
         second = _second_point(text, rng.end(), first, ref_year)
         if second is not None and second.end <= limit:

@@ -157,6 +157,26 @@ def _is_numberish(s: str) -> bool:
     return parse_number_cell(s) is not None
 
 
+def _inner_label(cells: list[_RawCell], rendered: dict[tuple[int, int], str], r: int) -> str | None:
+    """The innermost label of a data row: the rightmost word cell (no digits, or a year) left
+    of the row's first number cell, when it is not in column 0 ('인재개발원 운영 | 쾌적한 교육환경
+    조성 | 1,467 …' → '쾌적한 교육환경 조성')."""
+    first_number = next(
+        (c.col for c in cells if _is_numberish(rendered[(r, c.col)]) and not _YEAR.match(rendered[(r, c.col)])),
+        None,
+    )
+    if first_number is None:
+        return None
+    words = [
+        c
+        for c in cells
+        if 0 < c.col < first_number
+        and rendered[(r, c.col)]
+        and not re.search(r"\d", rendered[(r, c.col)])
+    ]
+    return rendered[(r, words[-1].col)] if words else None
+
+
 def _build(
     text: str,
     table_id: str,
@@ -238,6 +258,10 @@ def _build(
                 and _YEAR.match(rendered[(r, 0)])
             ):
                 label = rendered[(r, 0)]
+            # with two label columns (정책사업 | 단위사업), a row's label is its innermost one
+            inner = _inner_label(row_cells, rendered, r)
+            if inner is not None:
+                label = inner
         for c in row_cells:
             value = rendered[(c.row, c.col)]
             hp = [] if is_head else list(paths.get(c.col, []))

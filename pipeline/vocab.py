@@ -60,7 +60,7 @@ DECLARED_UNIT_RE = _alternation([*MONEY_UNITS, *COUNT_UNITS])
 # ── time ─────────────────────────────────────────────────────────────────────────────────
 # Apostrophes that stand for a century before a two-digit year: ’20, '20, ‘20, `20 …
 APOSTROPHES = "‘’'`´′＇？ˊʼ‛"  # the fullwidth ？ is a converter's lost apostrophe (？15. 12)
-RANGE_SIGNS = "~∼〜～－"  # a range between two dates ('-' is judged by the date parser)
+RANGE_SIGNS = "~∼〜～－⁓"  # a range between two dates ('-' is judged by the date parser)
 WEEKDAYS = "월화수목금토일"
 # Halves of a year: 상반기 / 하반기, and the short forms of tables ('’26.上', '(’26.下)').
 HALF_FIRST = ("상반기", "上")
@@ -132,6 +132,15 @@ LABEL_HEADER_RE = re.compile(
 )
 # A 회계/과목/비목 label: 일반회계, 사무관리비, 민간위탁금, 국외업무여비 …
 CATEGORY_RE = re.compile(r"(?:회계|기금|[가-힣]+비|[가-힣]+금)$")
+# Labels that only say 'money' — an amount so labelled is named by what it belongs to.
+GENERIC_MONEY_LABEL_RE = re.compile(
+    r"(?:\d{4}년도?|[‘’']\d\d년도?)?(?:총)?(?:소요)?(?:예산|사업비|금액|예산액|총액|소요액|소요예산|사업예산|투자액|지원액|규모|예산규모)"
+)
+# Headings that organise a document rather than name a subject (an amount under them is not
+# 'theirs'): 행정사항, 기본현황, 예산 현황, 추진 배경 …
+ADMIN_HEADING_RE = re.compile(
+    r"행정\s*사항|기본\s*현황|일반\s*현황|현\s*황|추진\s*배경|개\s*요|예\s*산|재\s*원|소요|검토|향후|추진\s*(?:계획|방향|일정|경과)"
+)
 # Words before an amount that make it a difference, not a level: 대비, 증감, 증가, 감소.
 DIFFERENCE_WORDS = ("대비", "증감", "증가", "감소")
 # Words after an amount that make it a bound: 40억원 이상, 300억원 미만.

@@ -18,10 +18,10 @@ import re
 from pipeline.extract.context import Clause, Context, fiscal_years
 from pipeline.extract.exclusions import Around, excluded_money
 from pipeline.extract.mentions import MoneyMention
-from pipeline.extract.phrases import clean, item_from
+from pipeline.extract.phrases import clean, has_content, is_generic, item_from
 from pipeline.model import BudgetRow
 from pipeline.money import evaluate_basis
-from pipeline.vocab import CATEGORY_RE
+from pipeline.vocab import ADMIN_HEADING_RE, CATEGORY_RE
 
 # 산출근거 product: '5,000천원 * 2회', '4인 * 200천원 * 4회'
 _PRODUCT = re.compile(
@@ -85,9 +85,10 @@ class _Writer:
             item = _cell_item(m)
         elif m.how == "field":
             item = clause.label or ""
-        elif m.how == "part":
-            label = re.match(r"[가-힣A-Za-z]+", text[max(clause.start, m.start - 12) : m.start][::-1])
-            item = label.group(0)[::-1] if label else ""
+        elif m.how == "part":  # '530억원 (국비 120, …)': the total's item, then the part's label
+            total = self.by_start.get(m.total_start or -1)
+            owner = total.item if total is not None else ""
+            item = " ".join(x for x in (owner, m.label or "") if x) or owner
         elif m.how == "flat":
             prev = self.seg_start.get(-1, clause.start)
             item = clean(text[max(prev, clause.start) : m.start])
@@ -147,7 +148,46 @@ class _Writer:
             cell = clause.cell
             fallback = cell.row_label or (cell.header_path[-1] if cell.header_path else "")
         self.seg_start[clause.start] = m.end
-        return item_from(item_text, fallback), basis
+        item = item_from(item_text)
+        if not has_content(item) and clause.cell is not None:
+            before = self._cell_before(clause)  # '= 48,000천원': named by the cell before it
+            if before:
+                item = item_from(before.split(basis)[0] if basis else before)
+        if not has_content(item):
+            item = self._clause_head(clause, m) or fallback or item
+        if is_generic(item):  # '소요 예산(안) : 75,080천원': the money of the item above it
+            owner = next(
+                (
+                    s.title
+                    for s in ctx.headings(m.start, own=False)
+                    if not is_generic(s.title) and not ADMIN_HEADING_RE.search(s.title)
+                ),
+                None,
+            )
+            if owner:
+                item = f"{clean(owner)} {item}"
+        return item, basis
+
+    def _clause_head(self, clause: Clause, m: MoneyMention) -> str:
+        """An amount whose own words only date or count it ('(’23년) 683억원→'): named by the
+        amount before it in its clause, else by the clause's label ('한도액 : …')."""
+        prev = [r for s, r in self.by_start.items() if clause.start <= s < m.start]
+        if prev and has_content(prev[-1].item):
+            return re.sub(r"\s*\(?[‘’'`]?\d{2,4}년도?\)?\s*$", "", prev[-1].item)
+        head = self.ctx.text[clause.start : m.start].split(":")[0].split("：")[0]
+        return item_from(head) if ":" in self.ctx.text[clause.start : m.start] else ""
+
+    def _cell_before(self, clause: Clause) -> str:
+        """The text of the nearest non-empty cell left of ``clause``'s cell in its row."""
+        cell, table = clause.cell, clause.table
+        if cell is None or table is None:
+            return ""
+        left = [
+            c
+            for c in table.cells
+            if c.row == cell.row and c.col < cell.col and c.text and not c.is_header
+        ]
+        return max(left, key=lambda c: c.col).text if left else ""
 
 
 def budget_rows(ctx: Context, mentions: list[MoneyMention]) -> list[BudgetRow]:

@@ -57,7 +57,7 @@ _DIFFERENCE_BEFORE = re.compile(rf"(?:{'|'.join(DIFFERENCE_WORDS)})\s*[:：]?\s*
 _DIFFERENCE_HEADER = re.compile(rf"{'|'.join(DIFFERENCE_WORDS)}|차\s*이|[(（][A-Z]\s*[-−]\s*[A-Z][)）]")
 _BOUND_AFTER = re.compile(rf"\s*(?:{'|'.join(BOUND_WORDS)}|[{re.escape(RANGE_SIGNS)}])")
 # An increase or decrease written after the amount: '5조 3,267억원(2,252억↑)'.
-_RATE_AFTER = re.compile(r"\s*[↑↓▲▼]")
+_RATE_AFTER = re.compile(r"\s*(?:[↑↓▲▼]|/\s*\d+\s*년\s*간)")
 _DATE_AFTER_COLON = re.compile(
     rf"(?:(?!,\s)[^\n:：(])*?[:：]\s*~?\s*(?:(?P<y4>(?:19|20)\d\d)\s*[.년]|[{re.escape(APOSTROPHES)}](?P<y2>\d\d)\s*[.년])"
 )
@@ -469,7 +469,22 @@ class Context:
             if m.how in ("cell", "stacked") and self.doc.meta.doc_kind != "approval":
                 return None, none
             return self.budget_year, none
-        return (self.heading_year(m.start) or self.budget_year), none
+        return (
+            self.heading_year(m.start) or self._caption_below(clause) or self.budget_year
+        ), none
+
+    def _caption_below(self, clause: Clause) -> int | None:
+        """'□ 예 산 : 세입 89억원, 세출 463억원' ⏎ '(’25년 본예산, 단위 : 천원)': a heading's
+        amounts restate the table the caption below it dates."""
+        nl = self.text.find("\n", clause.end)
+        if nl < 0:
+            return None
+        ne = self.text.find("\n", nl + 1)
+        line = self.text[nl + 1 : ne if ne >= 0 else len(self.text)].strip()
+        if line.startswith("(") and "단위" in line:
+            ys = fiscal_years(line, self.doc_year)
+            return ys[0] if ys else None
+        return None
 
     def _line_before(self, table: Table) -> str:
         """The text on a table's own line before it (the label of a cell holding a table)."""

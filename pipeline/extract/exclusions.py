@@ -135,6 +135,23 @@ def _number_cell(d: DateMention, ctx: Context, near: Around[DateMention]) -> boo
     return cell.number is not None or parse_number_cell(cell.text) is not None
 
 
+_CAPTION_AROUND = re.compile(r"단위\s*[:：]")
+_AMOUNT_AFTER = re.compile(rf"\s*(?:약\s*)?\d[\d,.]*\s*(?:{MONEY_UNIT_RE}|억|조|천만|백만|만)")
+
+
+def _caption(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool:
+    """'(’25.1월, 단위 : 명)': the date a table's caption gives its figures, not a step."""
+    text = ctx.text
+    open_ = text.rfind("(", d.clause.start, d.date.start)
+    close = text.find(")", d.date.end, d.clause.end)
+    return open_ >= 0 and close >= 0 and bool(_CAPTION_AROUND.search(text, open_, close))
+
+
+def _rate(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool:
+    """'매월 50만원', '매년 50～80억': a recurrence that says how often money is paid."""
+    return d.date.recurrence is not None and bool(_AMOUNT_AFTER.match(ctx.text, d.date.end))
+
+
 def _no_calendar(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool:
     return d.date.start_date is None and d.date.end_date is None
 
@@ -147,6 +164,8 @@ DATE_EXCLUSIONS: tuple[Exclusion[DateMention], ...] = (
     Exclusion("document_date", "the document's own date (its cover or header)", _document_date),
     Exclusion("header_cell", "a table's column header", _header_cell),
     Exclusion("number_cell", "a number in a table cell (4.2 %), not a date", _number_cell),
+    Exclusion("caption", "the date a table's caption gives its figures (’25.1월, 단위 : 명)", _caption),
+    Exclusion("rate", "a recurrence that says how often money is paid (매월 50만원)", _rate),
 )
 
 

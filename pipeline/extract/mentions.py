@@ -33,6 +33,7 @@ from pipeline.vocab import (
     MONEY_UNIT_RE,
     MONEY_UNITS,
     NEGATIVE_SIGNS,
+    RANGE_SIGNS,
     ROMAN_NUMERALS,
 )
 
@@ -49,6 +50,7 @@ class MoneyMention:
     clause: Clause
     how: MoneyHow
     total_start: int | None = None  # a part's total (the amount it breaks down)
+    label: str | None = None  # a part's own label ('국비')
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,28 +132,43 @@ def _written(ctx: Context, clause: Clause) -> list[MoneyMention]:
     out: list[MoneyMention] = []
     amounts = list(find_amounts(ctx.text, clause.start, clause.end))
     for k, a in enumerate(amounts):
+        out.extend(_range_floor(ctx, clause, a))
         out.append(_mention(a, clause, "written"))
         nxt = amounts[k + 1].start if k + 1 < len(amounts) else clause.end
         out.extend(_parts(ctx, clause, a, nxt))
     return out
 
 
+_BREAKDOWN_START = re.compile(r"\s*(?:[(（]|[▹▸►:：]\s*)")
+_RANGE_BEFORE = re.compile(rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)\s*[{re.escape(RANGE_SIGNS)}-]\s*$")
+
+
+def _closing(text: str, start: int, limit: int) -> int:
+    """The end of the bracket opened just before ``start`` (nested brackets kept inside)."""
+    depth = 1
+    for i in range(start, limit):
+        if text[i] in "(（":
+            depth += 1
+        elif text[i] in ")）":
+            depth -= 1
+            if depth == 0:
+                return i
+    return limit
+
+
 def _parts(ctx: Context, clause: Clause, total: Amount, limit: int) -> list[MoneyMention]:
-    """``530억원 (국비 120, 시비 410)``: bare numbers in the bracket right after a total, in
-    the total's unit. Only when every part of the bracket is such a labelled number."""
+    """The parts listed right after a total, in the total's unit: ``530억원 (국비 120, 시비
+    410)``, ``총사업비: 318억▹리모델링 250(국비126,시비121,기타 3), 부지 68``. Only when every
+    number there is such a labelled bare number (a share, a count or a date is not a part)."""
     text = ctx.text
-    m = re.compile(r"\s*[(（]").match(text, total.end, limit)
+    m = _BREAKDOWN_START.match(text, total.end, limit)
     if not m:
         return []
-    close = text.find(")", m.end(), limit)
-    if close < 0:
-        close = text.find("）", m.end(), limit)
-    if close < 0:
-        return []
-    inner = text[m.end() : close]
-    parts = list(_PART.finditer(text, m.end(), close))
+    end = _closing(text, m.end(), limit) if text[m.end() - 1] in "(（" else limit
+    inner = text[m.end() : end]
+    parts = list(_PART.finditer(text, m.end(), end))
     if not parts or any(ch.isdigit() for ch in _PART.sub("", inner)):
-        return []  # a share, a count or a date in the bracket: not a breakdown
+        return []
     mult = MONEY_UNITS[total.unit]
     out = []
     for p in parts:
@@ -169,9 +186,22 @@ def _parts(ctx: Context, clause: Clause, total: Amount, limit: int) -> list[Mone
                 clause,
                 "part",
                 total.start,
+                p.group("label"),
             )
         )
     return out
+
+
+def _range_floor(ctx: Context, clause: Clause, a: Amount) -> list[MoneyMention]:
+    """'50～80억': the lower end of a range written once with its unit takes that unit."""
+    m = _RANGE_BEFORE.search(ctx.text, max(clause.start, a.start - 20), a.start)
+    if not m or (m.start() > 0 and ctx.text[m.start() - 1].isdigit()):
+        return []
+    value = float(m.group("num").replace(",", ""))
+    krw = round(value * MONEY_UNITS[a.unit])
+    return [
+        MoneyMention(m.start("num"), m.end("num"), m.group("num"), krw, a.unit, clause, "part", a.start)
+    ]
 
 
 def _field_mentions(ctx: Context) -> list[MoneyMention]:

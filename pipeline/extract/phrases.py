@@ -7,21 +7,37 @@ from __future__ import annotations
 
 import re
 
-from pipeline.vocab import CIRCLED_NUMBERS, MONEY_UNIT_RE
+from pipeline.vocab import CIRCLED_NUMBERS, COUNTER_WORD_RE, GENERIC_MONEY_LABEL_RE, MONEY_UNIT_RE
 
 _ITEM_NOISE = re.compile(r"^[\s\-–·○◦□■※▷▶❍●ㅇ:=,()\"'*]+|[\s:=,(\-–\"']+$")
 # What an item's words cannot cross: a line or cell break, a bullet, a bracket, a sentence end.
+# (A bracket closed before the amount belongs to the words: '소요 예산(안) :', '제작(아시아편) '.)
 _ITEM_BREAK = re.compile(
-    rf"[\n\t(（\[「『]|\?\?|[○◦❍□■※▷▶❖{CIRCLED_NUMBERS}]|\s[-–·]\s|(?<=[다함음임됨])\.\s|;|<br\s*/?>"
+    rf"[\n\t\[「『→⇒▹▸]|[(（](?![^()（）]*[)）])|\?\?|[○◦❍□■※▷▶❖{CIRCLED_NUMBERS}]|\s[-–·]\s|(?<=[다함음임됨])\.\s|;|<br\s*/?>"
 )
+# A quantity in an item's words ('46대', 'A=762㎡', '3개구 3지구', '’23년'): not what money is for.
+_QUANTITY = re.compile(
+    rf"(?:[A-Za-z]\s*=\s*)?\d[\d,.]*\s*(?:{COUNTER_WORD_RE}|㎾|㎿|필지|지구|개구|개소|㎡|㎞|km|년도?|월|일)?|[‘’'`]\d\d년도?"
+)
+_CONTENT = re.compile(r"[가-힣A-Za-z]{2,}")
 _TRAILING_AMOUNT = re.compile(rf"[\d,]+\s*(?:{MONEY_UNIT_RE})\s*$")
 _EMPTY_PARENS = re.compile(r"\(\s*\)|\s+")
 
 
+_LETTER_SPACED = re.compile(r"(?<![가-힣])([가-힣])(?: ([가-힣])(?![가-힣]))+")
+
+
 def clean(s: str) -> str:
-    """Whitespace collapsed, bullets, colons and dangling brackets trimmed."""
+    """Whitespace collapsed, letter-spacing closed (``예 산 액`` → ``예산액``), bullets, colons
+    and dangling brackets trimmed."""
     s = re.sub(r"\s+", " ", s)
+    s = _LETTER_SPACED.sub(lambda m: m.group(0).replace(" ", ""), s)
     return _ITEM_NOISE.sub("", s).strip()
+
+
+def is_generic(item: str) -> bool:
+    """An item that only says 'money' (소요예산, 사업비, 예산(안)): it needs its owner's name."""
+    return bool(GENERIC_MONEY_LABEL_RE.fullmatch(re.sub(r"[\s()（）:：안]", "", item)))
 
 
 def words_before(before: str) -> str:
@@ -37,10 +53,22 @@ def words_before(before: str) -> str:
     return before[cut:]
 
 
+def has_content(item: str) -> bool:
+    """Whether an item names something: a word left once quantities and years are gone."""
+    return bool(_CONTENT.search(_QUANTITY.sub(" ", item)))
+
+
 def item_from(before: str, fallback: str = "") -> str:
-    """An amount's item from the text before it in its clause."""
+    """An amount's item from the text before it in its clause: the words right before it; if
+    those only count or date ('설치 지원(46대, 2억원)'), the words before its bracket."""
     item = clean(_TRAILING_AMOUNT.sub("", clean(words_before(before))))
-    return item or fallback
+    if not has_content(item):
+        opened = max(before.rfind("("), before.rfind("（"))
+        if opened > 0 and before.rfind(")") < opened:
+            outer = clean(_TRAILING_AMOUNT.sub("", clean(words_before(before[:opened]))))
+            if has_content(outer):
+                return outer
+    return item if has_content(item) or not fallback else fallback
 
 
 def task_from(before: str, after: str) -> str:

@@ -74,11 +74,16 @@ def _is_step(ctx: Context, d: DateMatch, clause: Clause, in_schedule: bool) -> b
         # stands alone in brackets ('(’25년)') or after a colon, or dates a line ('’24년 : …')
         if _PERIOD_AFTER.match(text, d.end) or d.open_end:
             return True
-        alone_in_parens = in_parens and text[d.end : d.end + 2].lstrip()[:1] in (")", "）")
+        alone_in_parens = (
+            in_parens
+            and text[d.end : d.end + 2].lstrip()[:1] in (")", "）")
+            and not d.text.endswith("년도")  # '협력(2017년도)': a version's year, not a step
+        )
         dates_line = leading and text[d.end : d.end + 3].lstrip()[:1] in (":", "：")
         if in_schedule:  # a history or plan lists its years: '2008년 환경보건법 제정'
             return alone_in_parens or after_colon or leading
-        return (after_colon and closing) or dates_line
+        # 'MOU 체결(‘25.)', '확대 개편 추진(’17년)': the year an activity happens
+        return alone_in_parens or (after_colon and closing) or dates_line
     if in_schedule:
         return True
     return in_parens or after_colon or leading or closing
