@@ -249,8 +249,10 @@ def bureau_department(
             if (b := _BUREAU_HEAD.match(role)) and b.group("org") != dept:
                 bureau = b.group("org")
                 break
-    if bureau is None:
-        found = re.search(rf"([가-힣]{{2,}}(?:기획관|국|실|본부|단))[ \t]+{re.escape(dept)}", text)
+    if bureau is None:  # '예산과목 : 미래청년기획관 청년사업담당관', a cover's '미래청년기획관 ⏎ (청년사업담당관)'
+        found = re.search(
+            rf"([가-힣]{{2,}}(?:기획관|국|실|본부|단))(?:[ \t]+|\s*\(\s*)?{re.escape(dept)}", text
+        )
         bureau = found.group(1) if found else None
     return f"{bureau} {dept}" if bureau else dept
 

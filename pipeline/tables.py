@@ -177,6 +177,23 @@ def _inner_label(cells: list[_RawCell], rendered: dict[tuple[int, int], str], r:
     return rendered[(r, words[-1].col)] if words else None
 
 
+def _left_label(
+    cells: list[_RawCell], rendered: dict[tuple[int, int], str], cell: _RawCell
+) -> str | None:
+    """A number cell's own label when its row pairs labels and values side by side
+    ('지방세 | 51,288 | 세외수입 | 11,101'): the nearest word cell to its left, past column 0."""
+    if not _is_numberish(rendered[(cell.row, cell.col)]):
+        return None
+    left = [
+        c
+        for c in cells
+        if 0 < c.col < cell.col
+        and rendered[(c.row, c.col)]
+        and not re.search(r"\d", rendered[(c.row, c.col)])
+    ]
+    return rendered[(left[-1].row, left[-1].col)] if left else None
+
+
 def _build(
     text: str,
     table_id: str,
@@ -288,7 +305,7 @@ def _build(
                 col_span=c.col_span,
                 is_header=is_head or bool(c.header),
                 header_path=hp,
-                row_label=None if is_head else label,
+                row_label=None if is_head else (_left_label(row_cells, rendered, c) or label),
                 unit=unit,
                 page=c.page,
                 bbox=c.bbox,

@@ -72,8 +72,9 @@ def _category(clause: Clause) -> str | None:
 class _Writer:
     """Turns one document's mentions into rows; remembers where each clause's items start."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, mentions: list[MoneyMention]) -> None:
         self.ctx = ctx
+        self.mentions = {m.start: m for m in mentions}
         self.seg_start: dict[int, int] = {}  # clause start → where the next item's words start
         self.by_start: dict[int, BudgetRow] = {}
 
@@ -114,13 +115,13 @@ class _Writer:
             basis_ok=(basis_amount == m.krw) if basis_amount is not None else None,
         )
         row.period_start_year, row.period_end_year = period
-        if m.how == "part" and m.total_start in self.by_start:
-            total = self.by_start[m.total_start]
-            row.fiscal_year = total.fiscal_year
-            row.period_start_year, row.period_end_year = (
-                total.period_start_year,
-                total.period_end_year,
-            )
+        if m.how == "part" and m.total_start is not None:
+            # a part is the money of its total's year: '530억원 (국비 120, …)', '500∼1,000만원'
+            total = self.mentions.get(m.total_start)
+            if total is not None:
+                row.fiscal_year, (row.period_start_year, row.period_end_year) = (
+                    ctx.fiscal_year(total)
+                )
         self.by_start[m.start] = row
         return row
 
@@ -192,14 +193,22 @@ class _Writer:
 
 def budget_rows(ctx: Context, mentions: list[MoneyMention]) -> list[BudgetRow]:
     """One row per mention no exclusion rule removes, in reading order."""
-    writer = _Writer(ctx)
+    writer = _Writer(ctx, mentions)
     rows = []
     kept: MoneyMention | None = None
+    floors: list[tuple[BudgetRow, MoneyMention]] = []
     for i, m in enumerate(mentions):
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
         near = Around(kept, nxt if nxt is not None and nxt.clause is m.clause else None)
         if excluded_money(m, ctx, near) is not None:
             continue
-        rows.append(writer.row(m))
+        row = writer.row(m)
+        rows.append(row)
         kept = m
+        if m.how == "part" and (m.total_start or -1) > m.start:
+            floors.append((row, m))
+    for row, m in floors:  # '500∼1,000만원': the range's lower end is named like its upper end
+        upper = writer.by_start.get(m.total_start or -1)
+        if upper is not None:
+            row.item = upper.item
     return rows

@@ -72,7 +72,7 @@ _PERIOD_AFTER = re.compile(
 _MULTI_YEAR = re.compile(r"총\s*사업비|총\s*투자|\d+\s*년\s*간|누\s*계|누\s*적|매\s*년|연\s*평균")
 # A period written in the amount's phrase: (‘16.1.~’24.7.), 2023~2033, ('25~'40년).
 _PERIOD_IN = re.compile(
-    rf"(?P<a>(?:19|20)\d\d|[{re.escape(APOSTROPHES)}]\d\d)(?:\s*[.년]\s*(?:\d{{1,2}}\s*[.월]?)?)?\s*[{re.escape(RANGE_SIGNS)}]\s*(?P<b>(?:19|20)\d\d|[{re.escape(APOSTROPHES)}]\d\d)"
+    rf"(?P<a>(?:19|20)\d\d|[{re.escape(APOSTROPHES)}]\d\d)(?:\s*[.년]\s*(?:\d{{1,2}}\s*[.월]?(?:\s*\d{{1,2}}\s*[.일]?)?)?)?\s*[{re.escape(RANGE_SIGNS)}]\s*(?P<b>(?:19|20)\d\d|[{re.escape(APOSTROPHES)}]\d\d)"
 )
 _HEADING_DECORATION = " ●○□■-·'‘’`\t"
 # A cell longer than this may hold a box of items, cut at their markers.
@@ -264,8 +264,12 @@ class Context:
         cuts = [c.char_start]
         if c.char_end - c.char_start > _BOX_CELL:
             cuts += [m.start() for m in _CELL_ITEM.finditer(self.text, c.char_start, c.char_end)]
+        breaks = {m.start(): m.end() for m in _BREAK.finditer(self.text, c.char_start, c.char_end)}
+        cuts += list(breaks)
+        cuts = sorted(set(cuts))
         cuts.append(c.char_end)
         for a, b in zip(cuts, cuts[1:], strict=False):
+            a = breaks.get(a, a)
             while a < b and self.text[a] in " \t-○ㅇ◦▸▹※·•":
                 a += 1
             while b > a and self.text[b - 1].isspace():

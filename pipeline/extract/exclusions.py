@@ -136,12 +136,17 @@ def _number_cell(d: DateMention, ctx: Context, near: Around[DateMention]) -> boo
 
 
 _CAPTION_AROUND = re.compile(r"단위\s*[:：]")
+_TITLE_OPEN, _TITLE_CLOSE = "《<【〈〔", "》>】〉〕"
 _AMOUNT_AFTER = re.compile(rf"\s*(?:약\s*)?\d[\d,.]*\s*(?:{MONEY_UNIT_RE}|억|조|천만|백만|만)")
 
 
 def _caption(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool:
-    """'(’25.1월, 단위 : 명)': the date a table's caption gives its figures, not a step."""
+    """'(’25.1월, 단위 : 명)': the date a table's caption gives its figures; '《 감염병예방법
+    주요 개정내용('20. 8. 12.) 》': the title of a box. Neither is a step."""
     text = ctx.text
+    clause = text[d.clause.start : d.clause.end].strip()
+    if clause[:1] in _TITLE_OPEN and clause[-1:] in _TITLE_CLOSE:
+        return True
     open_ = text.rfind("(", d.clause.start, d.date.start)
     close = text.find(")", d.date.end, d.clause.end)
     return open_ >= 0 and close >= 0 and bool(_CAPTION_AROUND.search(text, open_, close))

@@ -20,8 +20,10 @@ _QUANTITY = re.compile(
     rf"(?:[A-Za-z]\s*=\s*)?\d[\d,.]*\s*(?:{COUNTER_WORD_RE}|㎾|㎿|필지|지구|개구|개소|㎡|㎞|km|년도?|월|일)?|[‘’'`]\d\d년도?"
 )
 _CONTENT = re.compile(r"[가-힣A-Za-z]{2,}")
-_TRAILING_AMOUNT = re.compile(rf"[\d,]+\s*(?:{MONEY_UNIT_RE})\s*$")
+_TRAILING_AMOUNT = re.compile(rf"[\d,]+\s*(?:(?:{MONEY_UNIT_RE})|[~∼～-])\s*$")  # '… 2,000원', '500∼' 
 _EMPTY_PARENS = re.compile(r"\(\s*\)|\s+")
+# A particle left at a task's start by the date it followed: '(1999년 2월)에 검사소 설치'.
+_LEADING_PARTICLE = re.compile(r"^(?:에서|에|부터|까지|중|경)\s+")
 
 
 _LETTER_SPACED = re.compile(r"(?<![가-힣])([가-힣])(?: ([가-힣])(?![가-힣]))+")
@@ -32,7 +34,11 @@ def clean(s: str) -> str:
     and dangling brackets trimmed."""
     s = re.sub(r"\s+", " ", s)
     s = _LETTER_SPACED.sub(lambda m: m.group(0).replace(" ", ""), s)
-    return _ITEM_NOISE.sub("", s).strip()
+    s = _ITEM_NOISE.sub("", s).strip()
+    close, open_ = s.find(")"), s.find("(")
+    if close >= 0 and (open_ < 0 or close < open_):
+        s = "(" + s  # '(지원금액) 정기편': the bracket the trim took off the front
+    return s
 
 
 def is_generic(item: str) -> bool:
@@ -75,4 +81,7 @@ def task_from(before: str, after: str) -> str:
     """A dated step's task: the words before its date, else the words after it."""
     task = before if clean(before).strip(" ~:;,)(") else after
     task = _EMPTY_PARENS.sub(" ", task)
-    return clean(task).strip(" ~:;,)(")
+    task = _LEADING_PARTICLE.sub("", clean(task).strip(" ~:;,)("))
+    if task.count("(") > task.count(")"):
+        task += ")"  # '추진(1차) : ’11.6월': the bracket the date's colon left open
+    return task

@@ -24,7 +24,7 @@ from pipeline.dates import DateMatch, find_dates
 from pipeline.extract.context import Clause, Context
 from pipeline.extract.exclusions import excluded_date
 from pipeline.extract.mentions import DateMention
-from pipeline.extract.phrases import clean, task_from
+from pipeline.extract.phrases import clean, has_content, task_from
 from pipeline.model import ScheduleRow, Table
 from pipeline.vocab import SCHEDULE_FIELDS, SCHEDULE_HEADING_RE
 
@@ -105,8 +105,10 @@ def _rows_of_clause(
             for d in steps
             if d is not qualifier
         ]
+    if len(dates) >= 2 and not _GRID_GAPS.sub("", _without(text, clause, dates)):
+        return []  # '1분기 2분기 3분기 4분기', '’17년 ’18.6월': a calendar grid's header row
     leading = bool(steps) and not text[clause.start : steps[0].start].strip(_LEAD_DECORATION)
-    fallback = clause.cell.row_label if clause.cell is not None else None
+    fallback = _row_words(ctx, clause) if clause.cell is not None else None
     rows = []
     for k, d in enumerate(steps):
         lo = steps[k - 1].end if k > 0 else clause.start
@@ -117,8 +119,45 @@ def _rows_of_clause(
             task = task_from(text[lo : d.start], text[d.end : hi])
             if k > 0 and not clean(text[lo : d.start]).strip(" ~:;,)(및"):
                 task = task_from(text[clause.start : d.start], "")
-        rows.append(_row(d, task or fallback or "", clause))
+        task = task or fallback or ""
+        if clause.cell is None and not has_content(task):
+            continue  # a date alone on a line says when, but not what: a grid's flattened cell
+        rows.append(_row(d, task, clause))
     return rows
+
+
+_GRID_GAPS = re.compile(r"[\s,·/()~\-]+")
+
+
+def _without(text: str, clause: Clause, dates: list[DateMatch]) -> str:
+    """The clause's text with its dates cut out."""
+    out, pos = [], clause.start
+    for d in dates:
+        out.append(text[pos : d.start])
+        pos = d.end
+    out.append(text[pos : clause.end])
+    return "".join(out)
+
+
+def _row_words(ctx: Context, clause: Clause) -> str | None:
+    """What a dated cell's row is about: its label, unless the label is the date itself
+    ('○ ‘13. 4. 08 ⇥ 한양도성 … 방침'), then the nearest word cell after it, else before it."""
+    cell, table = clause.cell, clause.table
+    assert cell is not None and table is not None
+    label = cell.row_label
+    if label and has_content(_DATEISH.sub(" ", label)):
+        return label
+    row = sorted((c for c in table.cells if c.row == cell.row and c is not cell), key=lambda c: c.col)
+    words = [c for c in row if has_content(_DATEISH.sub(" ", c.text))]
+    after = [c for c in words if c.col > cell.col]
+    pick = after[0] if after else (words[-1] if words else None)
+    if pick is None:
+        return label
+    piece = ctx.clause_at(pick.char_start)  # the cell's first item, not all it holds
+    return clean(ctx.text[piece.start : piece.end]) if piece is not None else pick.text
+
+
+_DATEISH = re.compile(r"[‘’'`]?\d[\d.~\s월일년]*")
 
 
 def _row(d: DateMatch, task: str, clause: Clause) -> ScheduleRow:
