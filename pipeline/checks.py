@@ -22,8 +22,9 @@ from dataclasses import dataclass
 
 from pipeline.model import BudgetRow, Cell, Document, Table
 from pipeline.money import find_amounts
+from pipeline.vocab import TOTAL_LABEL_RE, WON
 
-_TOTAL_LABEL = re.compile(r"^(?:합\s*계|총\s*계|소\s*계|계)$")
+_TOTAL_LABEL = TOTAL_LABEL_RE
 _ROW_TOTAL_HEADER = re.compile(r"^(?:총|총계|계|합계|총사업비)$")
 _BREAKDOWN_CLAUSE = re.compile(
     r"^\s*[(（]|^\s*[○-]?\s*(?:사용\s*내역|세부\s*내역|내역|구성)\s*[:：]"
@@ -65,7 +66,7 @@ def _basis_checks(doc: Document) -> list[ArithmeticCheck]:
             f"{b.item} = {b.basis}",
             b.amount_krw / 1,
             float(b.basis_amount_krw),
-            "원",
+            WON,
             1,
             b.char_start,
             b.char_end,
@@ -153,7 +154,7 @@ def _row_total_checks(doc: Document, table: Table) -> list[ArithmeticCheck]:
                         f"{table.table_id} row {c.row}",
                         stated,
                         float(sum(parts)),
-                        "원",
+                        WON,
                         len(parts),
                         c.char_start,
                         c.char_end,
@@ -202,7 +203,7 @@ def _group_checks(doc: Document) -> list[ArithmeticCheck]:
                         f"{head.table_id} {marker} {head.item}",
                         head.amount_krw,
                         float(sum(p.amount_krw for p in parts)),
-                        "원",
+                        WON,
                         len(parts),
                         head.char_start,
                         head.char_end,
@@ -235,7 +236,7 @@ def _breakdown_checks(doc: Document) -> list[ArithmeticCheck]:
                     f"{b.item} {b.amount_text}",
                     b.amount_krw,
                     float(sum(a.krw for a in parts)),
-                    "원",
+                    WON,
                     len(parts),
                     b.char_start,
                     b.char_end,

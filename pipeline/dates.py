@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pipeline.model import Precision
 from pipeline.vocab import (
     APOSTROPHES,
+    COUNTER_RE,
     HALF_FIRST,
     HALF_SECOND,
     HALF_SHORT,
@@ -50,7 +51,12 @@ _POINT_FORMS: list[tuple[str, re.Pattern[str]]] = [
     ("ym", re.compile(rf"{_Y}\s*년\s*{_M}\s*월")),
     ("y", re.compile(rf"{_Y}\s*년도?|{_APOS}(?P<YY2>\d\d)(?!\d)(?!\s*[.\-/]\s*\d)\.?")),
     # a table's two-digit year without an apostrophe: '23.3.29.' (day required, so never '1.2')
-    ("ymd", re.compile(r"(?<![\d.,])(?P<YY3>\d\d)\.\s?(?P<M>1[0-2]|0?[1-9])\.\s?(?P<D>3[01]|[12]\d|0?[1-9])\.(?!\d)")),
+    (
+        "ymd",
+        re.compile(
+            r"(?<![\d.,])(?P<YY3>\d\d)\.\s?(?P<M>1[0-2]|0?[1-9])\.\s?(?P<D>3[01]|[12]\d|0?[1-9])\.(?!\d)"
+        ),
+    ),
     ("md", re.compile(rf"{_M}\s*월\s*{_D}\s*일")),
     ("md", re.compile(rf"{_M}\s*\.\s*{_D}(?:\s*\.|(?=\s*[~()\],·]|\s*$|\s+[^\d\s]))")),
     ("m", re.compile(rf"{_M}\s*월")),
@@ -65,7 +71,9 @@ _HALF_SHORT = re.compile(
     rf"{_Y}\s*\.\s*(?:(?P<HB>{HALF_SHORT[0]}\s*[·ㆍ,]\s*{HALF_SHORT[1]})|(?P<H1>{HALF_SHORT[0]})|(?P<H2>{HALF_SHORT[1]}))(?![가-힣])"
 )
 # '1,7월', '3,6,9,12월', '6, 12월': months listed as one span (first to last)
-_MONTH_LIST = re.compile(r"(?P<M1>1[0-2]|0?[1-9])(?:\s*,\s*(?:1[0-2]|0?[1-9]))*\s*,\s*(?P<M2>1[0-2]|0?[1-9])\s*월")
+_MONTH_LIST = re.compile(
+    r"(?P<M1>1[0-2]|0?[1-9])(?:\s*,\s*(?:1[0-2]|0?[1-9]))*\s*,\s*(?P<M2>1[0-2]|0?[1-9])\s*월"
+)
 # '’24년말', '연말', '올해': the year in force (or the stated one) as a whole
 _RELATIVE_YEAR = re.compile("|".join(RELATIVE_YEAR_WORDS))
 _QUARTER = re.compile(rf"(?:{_Y}\s*(?:년도?|\.)?\s*)?(?P<Q>[1-4])\s*(?:/\s*4\s*)?분\s*기(?!\s*별)")
@@ -87,7 +95,7 @@ _TAIL = re.compile(
 _RANGE = re.compile(rf"\s*(?:{_RANGE_CLASS}|-(?=\s*[\d{re.escape(APOSTROPHES)}]))\s*")
 _BEFORE_OK = re.compile(r"(?:^|[^\d.,\w])$|(?<=[가-힣ㄱ-ㅎ(\[「『<])$")
 _AFTER_BAD = re.compile(
-    rf"^(?:\d|[.,]\d|\s*[%％]|(?:천원|백만원|만원|억|원|명|개|건|회|배|호|층|km|㎞|m|번|차|세)"
+    rf"^(?:\d|[.,]\d|\s*[%％]|(?:{MONEY_UNIT_RE}|억|{COUNTER_RE})"
     rf"|\s*(?:(?:{MONEY_UNIT_RE})(?![가-힣])|(?:억|조|천만|백만|항|호|%)(?![가-힣])))"
 )
 _CANDIDATE = re.compile(
@@ -290,7 +298,12 @@ def _year_pair(text: str, pos: int, limit: int, ref_year: int | None) -> DateMat
     if first is None or second is None or second < first:
         return None
     return DateMatch(
-        pos, m.end(), m.group(0), dt.date(first, 1, 1), dt.date(second, 12, 31), "year",
+        pos,
+        m.end(),
+        m.group(0),
+        dt.date(first, 1, 1),
+        dt.date(second, 12, 31),
+        "year",
         explicit_year=True,
     )
 
@@ -356,8 +369,15 @@ def _match_at(
         start_d, _e, precision = _bounds(first, year)
         if end_d >= start_d and _ok_context(text, pos, half_end.end()):
             return DateMatch(
-                pos, half_end.end(), text[pos : half_end.end()], start_d, end_d,
-                "half" if precision == "year" else precision, None, False, first.explicit_year,
+                pos,
+                half_end.end(),
+                text[pos : half_end.end()],
+                start_d,
+                end_d,
+                "half" if precision == "year" else precision,
+                None,
+                False,
+                first.explicit_year,
             )
     if rng:
         second = _second_point(text, rng.end(), first, ref_year)

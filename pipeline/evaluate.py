@@ -539,9 +539,7 @@ def main(argv: list[str] | None = None) -> int:
         help="also list the test split's misses (to audit its gold, never to tune rules)",
     )
     args = ap.parse_args(argv)
-    report = evaluate(
-        args.gold, splits=tuple(args.split or SPLITS), show_test=args.show_test
-    )
+    report = evaluate(args.gold, splits=tuple(args.split or SPLITS), show_test=args.show_test)
     print_report(report, args.show)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(

@@ -182,7 +182,9 @@ def plan_cover(lines: list[str]) -> tuple[str, str | None, str | None] | None:
     return None
 
 
-_COVER_DATE_LINE = re.compile(r"^(?:19|20)\d\d\s*\.\s*\d{1,2}\s*\.(?:\s*\d{1,2}\s*\.?)?\s*(?:\(\s*[월화수목금토일]\s*\))?$")
+_COVER_DATE_LINE = re.compile(
+    r"^(?:19|20)\d\d\s*\.\s*\d{1,2}\s*\.(?:\s*\d{1,2}\s*\.?)?\s*(?:\(\s*[월화수목금토일]\s*\))?$"
+)
 _NOT_TITLE = re.compile(r"^\d{1,2}\s*/\s*\d{1,2}$|^(?:代|대)?\s*[가-힣]{2,4}$")
 
 
@@ -249,7 +251,9 @@ def bureau_department(
             if (b := _BUREAU_HEAD.match(role)) and b.group("org") != dept:
                 bureau = b.group("org")
                 break
-    if bureau is None:  # '예산과목 : 미래청년기획관 청년사업담당관', a cover's '미래청년기획관 ⏎ (청년사업담당관)'
+    if (
+        bureau is None
+    ):  # '예산과목 : 미래청년기획관 청년사업담당관', a cover's '미래청년기획관 ⏎ (청년사업담당관)'
         found = re.search(
             rf"([가-힣]{{2,}}(?:기획관|국|실|본부|단))(?:[ \t]+|\s*\(\s*)?{re.escape(dept)}", text
         )

@@ -224,7 +224,9 @@ class Document:
         for t in self.tables:
             if t.char_start <= pos <= t.char_end:
                 for c in t.cells:
-                    if c.page is not None and c.char_start <= pos < max(c.char_end, c.char_start + 1):
+                    if c.page is not None and c.char_start <= pos < max(
+                        c.char_end, c.char_start + 1
+                    ):
                         return c.page
         return self.page_at(pos)
 

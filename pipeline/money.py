@@ -24,6 +24,7 @@ from pipeline.vocab import (
     SCALE_RE,
     SCALES,
     STATED_UNIT,
+    WON,
 )
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -37,8 +38,7 @@ _LAW_BEFORE = re.compile(r"(?:법|령|규칙|조례|규정|지침|훈령|고시)
 _ARTICLE_AFTER = re.compile(r"\s*(?:\(|의\s*\d|제\s*\d|\d*\s*항)")
 _BARE_TRILLION = re.compile(rf"(?:{_NUM})(?P<gap>\s*)조$")
 _AMOUNT = re.compile(
-    _ARTICLE_BEFORE
-    + rf"(?:(?P<sign>[{NEGATIVE_SIGNS}])\s?(?=\d))?"
+    _ARTICLE_BEFORE + rf"(?:(?P<sign>[{NEGATIVE_SIGNS}])\s?(?=\d))?"
     rf"(?P<body>(?:{_PART}\s*)*(?:{_NUM})\s*(?:{SCALE_RE})?\s*원|(?:{_PART}\s*)+원"
     rf"|(?:{_PART}\s*)*(?:{_NUM})\s*{_BARE_SCALE})"
     r"(?!칙|화|장|형|료|자|고|인|본|래|리|소|점)"
@@ -81,11 +81,11 @@ def parse_amount(text: str) -> Amount:
 def _amount_from_match(m: re.Match[str], offset: int) -> Amount:
     body = m.group("body")
     total = Decimal(0)
-    unit = "원"
-    for num, scale in _TOKEN.findall(body[: body.rindex("원")] if body.endswith("원") else body):
+    unit = WON
+    for num, scale in _TOKEN.findall(body[: body.rindex(WON)] if body.endswith(WON) else body):
         mult = SCALES[scale] if scale else 1
         total += _decimal(num) * mult
-        unit = f"{scale}원" if scale else "원"
+        unit = f"{scale}{WON}" if scale else WON
     unit = STATED_UNIT.get(unit, unit)
     if total != total.to_integral_value():
         raise ValueError(f"amount is not a whole number of won: {m.group(0)!r}")
@@ -171,8 +171,8 @@ def format_amount(krw: int, style: str) -> str:
                 parts.append(f"{q:,}{scale}")
         if rest or not parts:
             parts.append(f"{rest:,}")
-            return sign + " ".join(parts) + "원"
-        return sign + " ".join(parts) + "원"
+            return sign + " ".join(parts) + WON
+        return sign + " ".join(parts) + WON
     raise ValueError(f"unknown style {style!r}")
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from pipeline.model import Cell, SourceTable, Table, TableLayout
 from pipeline.money import MONEY_UNITS, find_amounts, parse_number_cell, to_krw
+from pipeline.vocab import DECLARED_UNIT_RE
 
 _HTML_TABLE = re.compile(r"<table\b[^>]*>.*?</table\s*>", re.S | re.I)
 _TR = re.compile(r"<tr\b[^>]*>(.*?)</tr\s*>", re.S | re.I)
@@ -26,8 +27,8 @@ _TAG = re.compile(r"<[^>]+>")
 _NOISE = re.compile(r"\(x-\)")
 _WS = re.compile(r"\s+")
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
-_UNIT_LINE = re.compile(r"단위\s*[:：]?\s*(천원|백만원|억원|만원|조원|원|명|건|개|%)")
-_HEADER_UNIT = re.compile(r"\(\s*(?:단위\s*[:：]?\s*)?(천원|백만원|억원|만원|원|명|건|%)\s*\)")
+_UNIT_LINE = re.compile(rf"단위\s*[:：]?\s*({DECLARED_UNIT_RE})")
+_HEADER_UNIT = re.compile(rf"\(\s*(?:단위\s*[:：]?\s*)?({DECLARED_UNIT_RE})\s*\)")
 _PERCENT_HEADER = re.compile(r"\*\s*100|%|증감률|비율|율\b|률\b")
 _YEAR = re.compile(r"^(?:19|20)\d\d(?:년도?)?$")
 
@@ -162,7 +163,11 @@ def _inner_label(cells: list[_RawCell], rendered: dict[tuple[int, int], str], r:
     of the row's first number cell, when it is not in column 0 ('인재개발원 운영 | 쾌적한 교육환경
     조성 | 1,467 …' → '쾌적한 교육환경 조성')."""
     first_number = next(
-        (c.col for c in cells if _is_numberish(rendered[(r, c.col)]) and not _YEAR.match(rendered[(r, c.col)])),
+        (
+            c.col
+            for c in cells
+            if _is_numberish(rendered[(r, c.col)]) and not _YEAR.match(rendered[(r, c.col)])
+        ),
         None,
     )
     if first_number is None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 
 # ── money ────────────────────────────────────────────────────────────────────────────────
+WON = "원"  # the base unit: every money unit ends with it, and amounts are counted in it
 # A unit as written after a number (or declared for a table: '(단위 : 백만원)') → won.
 MONEY_UNITS: dict[str, int] = {
-    "원": 1,
+    WON: 1,
     "천원": 10**3,
     "만원": 10**4,
     "십만원": 10**5,
@@ -24,10 +25,10 @@ MONEY_UNITS: dict[str, int] = {
     "조원": 10**12,
 }
 # The contract's `unit` values: a compound scale is reported by the base unit it is written in.
-STATED_UNIT: dict[str, str] = {"십만원": "만원", "천만원": "만원", "십억원": "억원", "백원": "원"}
+STATED_UNIT: dict[str, str] = {"십만원": "만원", "천만원": "만원", "십억원": "억원", "백원": WON}
 # Multipliers written between digits: 2조 9,123억, 1억 5천만 (longest first for regexes).
 SCALES: dict[str, int] = {
-    unit.removesuffix("원"): mult for unit, mult in MONEY_UNITS.items() if unit != "원"
+    unit.removesuffix(WON): mult for unit, mult in MONEY_UNITS.items() if unit != WON
 } | {"백": 10**2}
 # 조 and 억 stand for 조원 / 억원 even without 원 ('총 9,845억', '5.4조 지방재정부담').
 BARE_SCALES = ("조", "억")
@@ -35,9 +36,42 @@ BARE_SCALES = ("조", "억")
 NEGATIVE_SIGNS = "△Δ▲−-"  # "-" last: literal inside [...]
 # Counters: a number followed by one of these counts things, it is not money.
 COUNTERS = (
-    "명", "개소", "개", "건", "회", "톤", "가구", "세대", "마리", "대", "권", "장", "주", "평",
-    "㎡", "m", "km", "㎞", "달러", "불", "위안", "엔", "유로", "%", "％", "배", "호", "층",
-    "번", "차", "세", "팀", "곳", "동", "종", "명분",
+    "명",
+    "개소",
+    "개",
+    "건",
+    "회",
+    "톤",
+    "가구",
+    "세대",
+    "마리",
+    "대",
+    "권",
+    "장",
+    "주",
+    "평",
+    "㎡",
+    "m",
+    "km",
+    "㎞",
+    "달러",
+    "불",
+    "위안",
+    "엔",
+    "유로",
+    "%",
+    "％",
+    "배",
+    "호",
+    "층",
+    "번",
+    "차",
+    "세",
+    "팀",
+    "곳",
+    "동",
+    "종",
+    "명분",
 )
 # Units a table may declare that are not money (a count table, a percent column).
 COUNT_UNITS = ("명", "건", "개", "%")
@@ -54,7 +88,9 @@ BARE_SCALE_RE = _alternation(BARE_SCALES)
 COUNTER_RE = _alternation(COUNTERS)
 COUNTER_WORD_RE = rf"(?:{COUNTER_RE})(?![가-힣])"  # a counter as a word: '3대' yes, '대토론회' no
 # Counters that make a figure a statistic dated by the year before it ('’24년 1,194건').
-STATISTIC_COUNTER_RE = _alternation(["명", "건", "개소", "개", "가구", "세대", "곳", "톤", "회", "%"])
+STATISTIC_COUNTER_RE = _alternation(
+    ["명", "건", "개소", "개", "가구", "세대", "곳", "톤", "회", "%"]
+)
 DECLARED_UNIT_RE = _alternation([*MONEY_UNITS, *COUNT_UNITS])
 
 # ── time ─────────────────────────────────────────────────────────────────────────────────
@@ -102,8 +138,25 @@ HTML_BREAK = r"<br\s*/?>"
 
 # Labels of label/value sheets (a label on its own line, its value below).
 FIELD_LABELS = (
-    "부서", "사업", "예산", "지출", "기능", "정책", "단위", "목적", "내용", "근거", "경위",
-    "계획", "유아이디", "사업명", "사업기간", "사업목적", "사업내용", "추진경위", "추진계획",
+    "부서",
+    "사업",
+    "예산",
+    "지출",
+    "기능",
+    "정책",
+    "단위",
+    "목적",
+    "내용",
+    "근거",
+    "경위",
+    "계획",
+    "유아이디",
+    "사업명",
+    "사업기간",
+    "사업목적",
+    "사업내용",
+    "추진경위",
+    "추진계획",
 )
 # Field labels whose value lists the program's dated steps (its history and its plan).
 SCHEDULE_FIELDS = ("경위", "계획", "추진경위", "추진계획", "사업기간")

@@ -37,6 +37,31 @@ D = dt.date
         ("월 2회 이상", D(2020, 1, 1), D(2020, 12, 31), "year", "monthly"),
         ("격 월", D(2020, 1, 1), D(2020, 12, 31), "year", "bimonthly"),
         ("'13.12월~'14.3월", D(2013, 12, 1), D(2014, 3, 31), "month", None),
+        # halves written short, and both halves
+        ("(’26.下)", D(2026, 7, 1), D(2026, 12, 31), "half", None),
+        ("’26.上", D(2026, 1, 1), D(2026, 6, 30), "half", None),
+        ("‘25.상", D(2025, 1, 1), D(2025, 6, 30), "half", None),
+        ("‘24.상·하", D(2024, 1, 1), D(2024, 12, 31), "half", None),
+        ("’25.9.～’26.상", D(2025, 9, 1), D(2026, 6, 30), "month", None),
+        # years alone, open, paired, ranged
+        ("’26년까지", D(2026, 1, 1), D(2026, 12, 31), "year", None),
+        ("(’26.~)", D(2026, 1, 1), None, "year", None),
+        ("’23/’24년", D(2023, 1, 1), D(2024, 12, 31), "year", None),
+        ("'03~'07", D(2003, 1, 1), D(2007, 12, 31), "year", None),
+        ("’25⁓’33", D(2025, 1, 1), D(2033, 12, 31), "year", None),
+        ("’24년말", D(2024, 1, 1), D(2024, 12, 31), "year", None),
+        ("연말", D(2020, 1, 1), D(2020, 12, 31), "year", None),
+        # weekdays on both ends, spaced; month parts; months listed
+        ("’26. 3.4.(수) ~ 4.10(금)", D(2026, 3, 4), D(2026, 4, 10), "day", None),
+        ("2025. 2. 7.( 금 )", D(2025, 2, 7), D(2025, 2, 7), "day", None),
+        ("3월말", D(2020, 3, 1), D(2020, 3, 31), "month", None),
+        ("(3,6,9,12월)", D(2020, 3, 1), D(2020, 12, 31), "month", None),
+        # open-ended with a fullwidth tilde; a doubled dot; an unusual apostrophe
+        ("(’26.5.2.～)", D(2026, 5, 2), None, "day", None),
+        ("’23.12..21.~’24.5.30.", D(2023, 12, 21), D(2024, 5, 30), "day", None),
+        ("ˊ24. 5.", D(2024, 5, 1), D(2024, 5, 31), "month", None),
+        # a table's bare two-digit year
+        ("23.3.29.", D(2023, 3, 29), D(2023, 3, 29), "day", None),
     ],
 )
 def test_expressions(text, start, end, precision, recurrence):
@@ -59,7 +84,18 @@ def test_year_in_force_carries_forward():
 
 
 @pytest.mark.parametrize(
-    "text", ["1,145,180천원", "10.5%", "3대 분야 10대 과제", "02-2133-8665", "307/295명"]
+    "text",
+    [
+        "1,145,180천원",
+        "10.5%",
+        "3대 분야 10대 과제",
+        "02-2133-8665",
+        "307/295명",
+        "같은 법 1.3 조",
+        "27조",
+        "(5.4 억원 )",
+        "2.5억원",
+    ],
 )
 def test_not_dates(text):
     assert list(find_dates(text, 2020)) == []
@@ -79,6 +115,15 @@ def test_day_not_glued_to_a_counter():
 def test_full_dates_round_trip(d, fmt):
     text = fmt.format(y=d.year, yy=d.year % 100, m=d.month, d=d.day)
     assert parse_date(text) == d
+
+
+@pytest.mark.parametrize(
+    ("yy", "ref", "year"), [(97, 2017, 1997), (15, 2017, 2015), (25, 2025, 2025), (99, None, 1999)]
+)
+def test_a_two_digit_year_takes_the_century_nearest_the_document(yy, ref, year):
+    """Without a document year, the year in force (here 2020) decides: '99 is 1999."""
+    (m,) = find_dates(f"’{yy:02d}. 3월", 2020, ref_year=ref)
+    assert m.start_date is not None and m.start_date.year == year
 
 
 def test_until_an_event_is_an_open_period_without_dates():

@@ -117,10 +117,10 @@ class _Writer:
         row.period_start_year, row.period_end_year = period
         if m.how == "part" and m.total_start is not None:
             # a part is the money of its total's year: '530억원 (국비 120, …)', '500∼1,000만원'
-            total = self.mentions.get(m.total_start)
-            if total is not None:
-                row.fiscal_year, (row.period_start_year, row.period_end_year) = (
-                    ctx.fiscal_year(total)
+            whole = self.mentions.get(m.total_start)
+            if whole is not None:
+                row.fiscal_year, (row.period_start_year, row.period_end_year) = ctx.fiscal_year(
+                    whole
                 )
         self.by_start[m.start] = row
         return row

@@ -27,8 +27,8 @@ from pipeline.model import Cell, Document, Section, Table
 from pipeline.segment import toc_spans
 from pipeline.vocab import (
     APOSTROPHES,
-    DATE_COLUMN_HEADER_RE,
     BOUND_WORDS,
+    DATE_COLUMN_HEADER_RE,
     DIFFERENCE_WORDS,
     HTML_BREAK,
     RANGE_SIGNS,
@@ -46,15 +46,15 @@ YEAR_TOKEN = re.compile(
     rf"|[{re.escape(APOSTROPHES)}](?P<y2>\d\d)(?=\s*(?:년|\.\s*\d|\.?\s*(?:예산|결산|당초|최종|본예산|추경)|\.?\s*$|\)|\s)))"
 )
 # ... but not the year of a comparison or a bound: ’15년 대비, '12년까지
-_NOT_FISCAL_AFTER = re.compile(
-    rf"\s*(?:년도?)?\s*(?:최종\s*)?(?:{'|'.join(YEAR_BOUND_WORDS)})"
-)
+_NOT_FISCAL_AFTER = re.compile(rf"\s*(?:년도?)?\s*(?:최종\s*)?(?:{'|'.join(YEAR_BOUND_WORDS)})")
 _BREAK = re.compile(HTML_BREAK, re.I)
 # A line above a table that captions it or states its basis: '(기준 : ’25년 본예산, 단위 : 백만원)'.
 _CAPTION_LINE = re.compile(r"기준|단위|<[^>]*>|\[[^\]]*\]|예산|현황")
 _AS_OF = re.compile(r"기준")
 _DIFFERENCE_BEFORE = re.compile(rf"(?:{'|'.join(DIFFERENCE_WORDS)})\s*[:：]?\s*$")
-_DIFFERENCE_HEADER = re.compile(rf"{'|'.join(DIFFERENCE_WORDS)}|차\s*이|[(（][A-Z]\s*[-−]\s*[A-Z][)）]")
+_DIFFERENCE_HEADER = re.compile(
+    rf"{'|'.join(DIFFERENCE_WORDS)}|차\s*이|[(（][A-Z]\s*[-−]\s*[A-Z][)）]"
+)
 _BOUND_AFTER = re.compile(rf"\s*(?:{'|'.join(BOUND_WORDS)}|[{re.escape(RANGE_SIGNS)}])")
 # An increase or decrease written after the amount: '5조 3,267억원(2,252억↑)'.
 _RATE_AFTER = re.compile(r"\s*(?:[↑↓▲▼]|/\s*\d+\s*년\s*간)")
@@ -138,11 +138,10 @@ def _period_in(phrase: str, ref_year: int | None = None) -> tuple[int, int] | No
     """The years of a period written in ``phrase`` (``‘16.1.~’24.7.``), if one is."""
     from pipeline.dates import century
 
-    m = None
-    for m in _PERIOD_IN.finditer(phrase):
-        pass
-    if m is None:
+    found = list(_PERIOD_IN.finditer(phrase))
+    if not found:
         return None
+    m = found[-1]
 
     def year(tok: str) -> int:
         digits = re.sub(r"\D", "", tok)
@@ -292,9 +291,9 @@ class Context:
             yield from self._clause(piece, end, line_start, label)
 
     def _clause(self, s: int, e: int, line_start: int, label: str | None) -> Iterator[Clause]:
-        while s < e and self.text[s] in " \t\r\n\x0c\"":
+        while s < e and self.text[s] in ' \t\r\n\x0c"':
             s += 1
-        while e > s and self.text[e - 1] in " \t\r\n\x0c\"":
+        while e > s and self.text[e - 1] in ' \t\r\n\x0c"':
             e -= 1
         if e > s and not self.table_at(s):
             yield Clause(s, e, "prose", label=label, line_start=line_start)
@@ -473,9 +472,7 @@ class Context:
             if m.how in ("cell", "stacked") and self.doc.meta.doc_kind != "approval":
                 return None, none
             return self.budget_year, none
-        return (
-            self.heading_year(m.start) or self._caption_below(clause) or self.budget_year
-        ), none
+        return (self.heading_year(m.start) or self._caption_below(clause) or self.budget_year), none
 
     def _caption_below(self, clause: Clause) -> int | None:
         """'□ 예 산 : 세입 89억원, 세출 463억원' ⏎ '(’25년 본예산, 단위 : 천원)': a heading's

@@ -169,7 +169,9 @@ DATE_EXCLUSIONS: tuple[Exclusion[DateMention], ...] = (
     Exclusion("document_date", "the document's own date (its cover or header)", _document_date),
     Exclusion("header_cell", "a table's column header", _header_cell),
     Exclusion("number_cell", "a number in a table cell (4.2 %), not a date", _number_cell),
-    Exclusion("caption", "the date a table's caption gives its figures (’25.1월, 단위 : 명)", _caption),
+    Exclusion(
+        "caption", "the date a table's caption gives its figures (’25.1월, 단위 : 명)", _caption
+    ),
     Exclusion("rate", "a recurrence that says how often money is paid (매월 50만원)", _rate),
 )
 

@@ -35,6 +35,7 @@ from pipeline.vocab import (
     NEGATIVE_SIGNS,
     RANGE_SIGNS,
     ROMAN_NUMERALS,
+    WON,
 )
 
 MoneyHow = Literal["cell", "stacked", "written", "part", "field", "flat"]
@@ -140,7 +141,9 @@ def _written(ctx: Context, clause: Clause) -> list[MoneyMention]:
 
 
 _BREAKDOWN_START = re.compile(r"\s*(?:[(（]|[▹▸►:：]\s*)")
-_RANGE_BEFORE = re.compile(rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)\s*[{re.escape(RANGE_SIGNS)}-]\s*$")
+_RANGE_BEFORE = re.compile(
+    rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)\s*[{re.escape(RANGE_SIGNS)}-]\s*$"
+)
 
 
 def _closing(text: str, start: int, limit: int) -> int:
@@ -200,7 +203,9 @@ def _range_floor(ctx: Context, clause: Clause, a: Amount) -> list[MoneyMention]:
     value = float(m.group("num").replace(",", ""))
     krw = round(value * MONEY_UNITS[a.unit])
     return [
-        MoneyMention(m.start("num"), m.end("num"), m.group("num"), krw, a.unit, clause, "part", a.start)
+        MoneyMention(
+            m.start("num"), m.end("num"), m.group("num"), krw, a.unit, clause, "part", a.start
+        )
     ]
 
 
@@ -222,7 +227,7 @@ def _field_mentions(ctx: Context) -> list[MoneyMention]:
                 pos + len(m.group(0)),
                 m.group(0),
                 int(m.group(0).replace(",", "")),
-                "원",
+                WON,
                 clause,
                 "field",
             )

@@ -20,7 +20,9 @@ _QUANTITY = re.compile(
     rf"(?:[A-Za-z]\s*=\s*)?\d[\d,.]*\s*(?:{COUNTER_WORD_RE}|㎾|㎿|필지|지구|개구|개소|㎡|㎞|km|년도?|월|일)?|[‘’'`]\d\d년도?"
 )
 _CONTENT = re.compile(r"[가-힣A-Za-z]{2,}")
-_TRAILING_AMOUNT = re.compile(rf"[\d,]+\s*(?:(?:{MONEY_UNIT_RE})|[~∼～-])\s*$")  # '… 2,000원', '500∼' 
+_TRAILING_AMOUNT = re.compile(
+    rf"[\d,]+\s*(?:(?:{MONEY_UNIT_RE})|[~∼～-])\s*$"
+)  # '… 2,000원', '500∼'
 _EMPTY_PARENS = re.compile(r"\(\s*\)|\s+")
 # A particle left at a task's start by the date it followed: '(1999년 2월)에 검사소 설치'.
 _LEADING_PARTICLE = re.compile(r"^(?:에서|에|부터|까지|중|경)\s+")

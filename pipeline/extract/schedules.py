@@ -147,7 +147,9 @@ def _row_words(ctx: Context, clause: Clause) -> str | None:
     label = cell.row_label
     if label and has_content(_DATEISH.sub(" ", label)):
         return label
-    row = sorted((c for c in table.cells if c.row == cell.row and c is not cell), key=lambda c: c.col)
+    row = sorted(
+        (c for c in table.cells if c.row == cell.row and c is not cell), key=lambda c: c.col
+    )
     words = [c for c in row if has_content(_DATEISH.sub(" ", c.text))]
     after = [c for c in words if c.col > cell.col]
     pick = after[0] if after else (words[-1] if words else None)
@@ -230,9 +232,12 @@ def schedule_rows(ctx: Context, mentions: list[DateMention]) -> list[ScheduleRow
             continue
         if clause.kind == "prose":
             sec = ctx.section_at(clause.start)
-            if sec is not None and sec.title_start <= clause.start < sec.head_end:
-                if _is_schedule_heading(sec.title) or "붙" in sec.marker:
-                    continue  # a schedule part's heading ('2016년도 추진일정'), an attachment
+            if (
+                sec is not None
+                and sec.title_start <= clause.start < sec.head_end
+                and (_is_schedule_heading(sec.title) or "붙" in sec.marker)
+            ):
+                continue  # a schedule part's heading ('2016년도 추진일정'), an attachment
         in_schedule = _in_schedule_part(ctx, clause)
         dates = [m.date for m in ms]
         if clause.cell is not None and clause.table is not None:

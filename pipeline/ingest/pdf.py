@@ -265,9 +265,9 @@ def _split_at_edges(
     for w in words:
         chars = w.get("chars") or []
         mid = (w["top"] + w["bottom"]) / 2
-        borders = {
-            x for b in boxes if b[1] <= mid <= b[3] for x in (b[0], b[2])
-        } if chars else set()
+        borders = (
+            {x for b in boxes if b[1] <= mid <= b[3] for x in (b[0], b[2])} if chars else set()
+        )
         cuts = sorted(e for e in borders if w["x0"] + 1 < e < w["x1"] - 1)
         if not cuts:
             out.append(w)
@@ -373,7 +373,13 @@ def _split_stacked_rows(cells: list[_GridCell], nrows: int) -> int:
             for i, (line, t) in enumerate(zip(c.lines, c.tops, strict=True)):
                 cells.append(
                     _GridCell(
-                        r + i, c.col, 1, c.col_span, (x0, t, x1, bounds[i]), [line], c.page,
+                        r + i,
+                        c.col,
+                        1,
+                        c.col_span,
+                        (x0, t, x1, bounds[i]),
+                        [line],
+                        c.page,
                         tops=[t],
                     )
                 )
@@ -747,6 +753,4 @@ def read_pdf(data: bytes) -> SourceText:
         _box_glyphs(p)
         _paragraphs(p)
     text, tables, page_starts = _write(_merge_continued(pages))
-    return SourceText(
-        text=text, tables=tables, warnings=warnings, pages=n, page_starts=page_starts
-    )
+    return SourceText(text=text, tables=tables, warnings=warnings, pages=n, page_starts=page_starts)

@@ -1,0 +1,85 @@
+"""Budget rows: the named exclusions and what each row says its money is for (its item)."""
+
+from __future__ import annotations
+
+import pytest
+from extract_helpers import budget, doc_of
+
+from pipeline.extract.exclusions import MONEY_EXCLUSIONS
+from pipeline.extract.phrases import has_content, is_generic, item_from
+
+
+def test_every_money_exclusion_has_a_name_and_a_reason():
+    assert {r.name for r in MONEY_EXCLUSIONS} == {
+        "product_factor",
+        "restated_heading",
+        "written_twice",
+    }
+    assert all(r.reason for r in MONEY_EXCLUSIONS)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("- 발표료 4인 * 200천원 * 4회 = 3,200천원\n", ["3,200천원"]),  # product_factor
+        ("○ 민관협력포럼 개최 46,800천원 = 46,800천원\n", ["46,800천원"]),  # restated_heading
+        ("구분\t내역\t금액\n사무관리비\t○ 포럼 개최 46,800천원\t= 46,800천원\n", ["46,800천원"]),  # written_twice
+        ("구분\t2024\t2025\n사업비\t5,000천원\t5,000천원\n", ["5,000천원", "5,000천원"]),  # two cells: two
+    ],
+)
+def test_money_exclusions(text, kept):
+    assert [b.amount_text for b in doc_of(text).budgets] == kept
+
+
+def test_a_basis_is_evaluated():
+    b = budget(doc_of("- 행사장 임차 5,000천원 * 2회 = 10,000천원\n"), "10,000천원")
+    assert (b.item, b.basis, b.basis_amount_krw, b.basis_ok) == (
+        "행사장 임차",
+        "5,000천원 * 2회",
+        10_000_000,
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "item"),
+    [
+        # a cell: its row label (the innermost one) and column header
+        (
+            "(단위 : 백만원)\n정책사업\t단위사업\t예산\n인재개발원 운영\t전문교육내실화\t1,291\n",
+            "1,291",
+            "전문교육내실화 (예산)",
+        ),
+        # labels and values side by side: the nearest label
+        ("(단위 : 억원)\n구분\t예산액\t구분\t예산액\n지방세\t51,288\t세외수입\t11,101\n", "11,101", "세외수입 (예산액)"),
+        # a prose amount: the phrase it belongs to, not the fragment in its bracket
+        ("○ 2013년도 예산액(2,300억원) 지급 완료\n", "2,300억원", "2013년도 예산액"),
+        ("- 홍보동영상 제작(아시아편, 동유럽편) 80,000천원\n", "80,000천원", "홍보동영상 제작(아시아편, 동유럽편)"),
+        ("○ 재활용시설 설치 지원(46대, 2억원)\n", "2억원", "재활용시설 설치 지원"),
+        # a generic money word is named by what it belongs to
+        ("1. 국제기구 평가 참가\n- 2016년도 소요 예산(안) : 44,000천원\n", "44,000천원", "국제기구 평가 참가 2016년도 소요 예산(안)"),
+        # a part: its total's item and its own label
+        ("○ 사업비 530억원 (국비 120, 시비 410)\n", "120", "사업비 국비"),
+    ],
+)
+def test_the_item_of_an_amount(text, amount, item):
+    assert budget(doc_of(text), amount).item == item
+
+
+@pytest.mark.parametrize(
+    ("words", "generic"),
+    [("소요예산", True), ("사업비", True), ("2016년도 소요 예산(안)", True), ("행사장 임차", False)],
+)
+def test_generic_money_words(words, generic):
+    assert is_generic(words) is generic
+
+
+@pytest.mark.parametrize(
+    ("item", "content"), [("46대,", False), ("’23년", False), ("A=762㎡", False), ("용역비", True)]
+)
+def test_an_item_must_name_something(item, content):
+    assert has_content(item) is content
+
+
+def test_item_from_reaches_past_a_bracket_of_counts():
+    assert item_from("○ RFID 재활용시설 설치 지원(46대, ") == "RFID 재활용시설 설치 지원"

@@ -1,0 +1,94 @@
+"""The context pass: the year in force for amounts and for dates, decided in one place.
+
+Each case is a short constructed document; the real stages run on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from extract_helpers import budget, doc_of, schedule
+
+from pipeline.extract.context import scoping_year
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "year"),
+    [
+        # a money cell takes its own column header's year: 2022 / ’23년 / 2016예산(B)
+        ("(단위 : 백만원)\n구분\t2022\t’23년\t2016예산(B)\n사업비\t100\t200\t300\n", "100", 2022),
+        ("(단위 : 백만원)\n구분\t2022\t’23년\t2016예산(B)\n사업비\t100\t200\t300\n", "200", 2023),
+        ("(단위 : 백만원)\n구분\t2022\t’23년\t2016예산(B)\n사업비\t100\t200\t300\n", "300", 2016),
+        # ... then its caption or 기준 note
+        ("(기준 : ’25년 본예산, 단위 : 백만원)\n구분\t예산액\t비고\n사업비\t1,234\t-\n", "1,234", 2025),
+        # ... never a difference column
+        ("(단위 : 백만원)\n구분\t2024\t2025\t증감\n사업비\t100\t120\t20\n", "20", None),
+        # a prose amount: the year of its own clause
+        ("○ ’24년 사업비 30억원 확보\n", "30억원", 2024),
+        # none for a difference, a bound, a multi-year amount
+        ("○ ’15년 대비 991억원 증가\n", "991억원", None),
+        ("○ 지원대상 : 매출 40억원 이상 기업\n", "40억원", None),
+        ("○ 총사업비 3,672억원 ('25~'40)\n", "3,672억원", None),
+        ("- 2-1단계 사업(‘16.1.~’24.7.) ▹ 260억원(시), 준공\n", "260억원", None),
+        ("○ 연구용역 '24.4.17. ~ '25.3.17. / 184백만원\n", "184백만원", None),
+        ("○ 지방세 5조 3,267억원(2,252억↑)\n", "2,252억", None),
+        # a cap keeps the year in force; a rate too
+        ("Ⅲ. 2025년 주요업무계획\n□ 주거지원\n○ 이사비 최대 30만원 지원\n", "30만원", 2025),
+        # a heading that starts with a year scopes its part
+        ("Ⅲ. 2025년 주요업무계획\n1. 지원사업\n○ 사업비 50억원\n", "50억원", 2025),
+        # the caption under a heading dates the heading's amounts
+        ("□ 예 산 : 세입 89억원\n(’25년 본예산, 단위 : 천원)\n구분\t계\n세입\t8,946,770\n", "89억원", 2025),
+    ],
+)
+def test_the_fiscal_year_of_an_amount(text, amount, year):
+    assert budget(doc_of(text), amount).fiscal_year == year
+
+
+def test_a_multi_year_amount_gives_its_period_instead():
+    b = budget(doc_of("○ 총사업비 3,672억원 ('25~'40)\n"), "3,672억원")
+    assert (b.fiscal_year, b.period_start_year, b.period_end_year) == (None, 2025, 2040)
+
+
+def test_a_plans_own_amount_takes_the_approval_documents_year():
+    doc = doc_of("1. 사업개요\n□ 사업예산 : 60,000백만원\n", "approval", D(2025, 11, 20))
+    assert budget(doc, "60,000백만원").fiscal_year == 2025
+    assert budget(doc_of("1. 사업개요\n□ 사업예산 : 60,000백만원\n"), "60,000백만원").fiscal_year is None
+
+
+@pytest.mark.parametrize(
+    ("text", "when", "start"),
+    [
+        # a yearless date takes the year on its own line, not the last year above it
+        ("□ 추진일정\n○ ’24. 3월 공모\n○ 선정 5월\n", "5월", D(2025, 5, 1)),
+        ("□ 추진일정\n○ ’24. 3월 공모, 5월 선정\n", "5월", D(2024, 5, 1)),
+        # ... else its heading's year
+        ("Ⅱ. ’24년 추진실적\n□ 추진경과\n○ 공모 (4월)\n", "4월", D(2024, 4, 1)),
+        # ... but a heading's fiscal year is not when its steps happen
+        ("□ 2026년도 본예산 편성 추진\n○ 예산안 시의회 제출 (11.11.)\n", "11.11.", D(2025, 11, 11)),
+        # ... else the document's year
+        ("□ 향후계획\n○ 결과 보고 (12월)\n", "12월", D(2025, 12, 1)),
+        # two-digit years take the century nearest the document's year
+        ("□ 추진경위\n○ '97.3.15 설립\n", "'97.3.15", D(1997, 3, 15)),
+    ],
+)
+def test_the_year_in_force_for_a_date(text, when, start):
+    doc = doc_of(text, "work_report", D(2025, 2, 11))
+    assert schedule(doc, when).start_date == start
+
+
+@pytest.mark.parametrize(
+    ("title", "year"),
+    [
+        ("2020년 지방재정 운용", 2020),
+        ("'20년 사업 개요", 2020),
+        ("2025년 주요업무계획", 2025),  # a section's title, its marker (Ⅲ.) apart
+        ("예산 집행현황('18.6.30 기준)", 2018),
+        ("발행규모 : 1조원 ('19년 이월 3,187억원 포함)", None),
+        ("’15년 대비 증감", None),
+    ],
+)
+def test_a_heading_scopes_its_part_with_a_leading_or_as_of_year(title, year):
+    assert scoping_year(title) == year

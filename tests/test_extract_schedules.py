@@ -1,0 +1,105 @@
+"""Schedule rows: where a date stands when it is a step, the named exclusions, and tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from extract_helpers import doc_of
+
+from pipeline.extract.exclusions import DATE_EXCLUSIONS
+
+D = dt.date
+DOC_DATE = D(2025, 2, 11)
+
+
+def _steps(text: str, kind: str = "work_report") -> list[tuple[str, str]]:
+    doc = doc_of(text, kind, DOC_DATE)  # type: ignore[arg-type]
+    for r in doc.schedules:
+        assert doc.text[r.char_start : r.char_end] == r.when_text
+    return [(r.when_text, r.task) for r in doc.schedules]
+
+
+@pytest.mark.parametrize(
+    ("text", "steps"),
+    [
+        # in brackets after what it dates, after a colon, leading its item, closing it
+        ("○ 특별법 국회 발의(’24.10월)\n", [("’24.10월", "특별법 국회 발의")]),
+        ("○ 운영기간 : ’25. 3.~12.\n", [("’25. 3.~12.", "운영기간")]),
+        ("○ ’24.12. 계획 수립\n", [("’24.12.", "계획 수립")]),
+        ("○ 최종계획 수립 ’25. 5월중\n", [("’25. 5월중", "최종계획 수립")]),
+        # a date right after a bullet glyph
+        ("ㅇ'97.3.15 재단 설립\n", [("'97.3.15", "재단 설립")]),
+        # a line of several dated steps: one row each, each with its own task
+        (
+            "○ 협의회 구성(’16. 10.) 및 추진단 운영(’16. 11.)\n",
+            [("’16. 10.", "협의회 구성"), ("’16. 11.", "추진단 운영")],
+        ),
+        # a plan cited as a basis, with its date: a past step
+        ("○ 운영계획 (’15. 9월, 국장 방침)\n", [("’15. 9월", "운영계획")]),
+        ("- 추진계획(시장방침 제88호/'13.4.5)\n", [("'13.4.5", "추진계획(시장방침 제88호/)")]),
+        # a bare year: a step when it bounds a period or stands alone in brackets
+        ("○ 전 구간 개통 ’26년까지 완료\n", [("’26년", "전 구간 개통")]),
+        ("○ MOU 체결(‘25.)\n", [("‘25.", "MOU 체결")]),
+        ("○ ’17년 협치서울 의제사업 추진\n", []),  # an attribute
+        ("○ 도시인프라 협력(2017년도)\n", []),  # a version's year
+        # a recurrence that says when an activity happens; not one that says how money is paid
+        ("○ 분과위원회 개최 : 월 2회 이상\n", [("월 2회 이상", "분과위원회 개최")]),
+        ("○ 청년수당 지급 : 매월 50만원\n", []),
+    ],
+)
+def test_where_a_date_is_a_step(text, steps):
+    assert _steps(text) == steps
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("○ 인력 현황(’25년 1월 기준)\n", "as_of"),
+        ("○ 민원 접수 ’24. 상반기 1,194건\n", "statistic"),
+        ("○ 예산 증가(’24년 대비)\n", "comparison"),
+        ("구분\t2024년\t2025년\n예산\t10\t20\n", "header_cell"),
+        ("구분\t증감률\n합계\t4.2\n", "number_cell"),
+        ("○ 인력 (’25.1월, 단위 : 명)\n", "caption"),
+        ("《 감염병예방법 주요 개정내용(’20. 8. 12.) 》\n", "caption"),
+        ("○ 청년수당 매월 50만원 지급\n", "rate"),
+    ],
+)
+def test_date_exclusions_name_their_reason(text, rule):
+    assert rule in {r.name for r in DATE_EXCLUSIONS}
+    assert _steps(text) == []
+
+
+def test_the_documents_own_date_is_not_a_step():
+    text = "2025. 2. 11.(화)\n주 요 업 무 계 획\nⅠ. 일반현황\n□ 추진일정\n○ 착공(3월)\n"
+    assert [w for w, _ in _steps(text)] == ["3월"]
+
+
+def test_a_calendar_grids_header_is_not_a_step():
+    assert _steps("□ 추진계획\n1분기 2분기 3분기 4분기\n’17년 ’18.6월\n") == []
+
+
+def test_a_date_column_dates_its_rows_and_a_step_strip_its_cells():
+    table = "추진내용\t추진기간\n민관협력포럼개최\t2016.03~2016.03\n홍보 매뉴얼 제작\t2016.03~2016.11\n"
+    assert _steps(table) == [
+        ("2016.03~2016.03", "민관협력포럼개최"),
+        ("2016.03~2016.11", "홍보 매뉴얼 제작"),
+    ]
+    strip = "신청접수\t서류검증\t발표\n6.11. ~ 6.13.\t6.14. ~ 7.4.\t7.8.\n"
+    assert _steps(strip) == [
+        ("6.11. ~ 6.13.", "신청접수"),
+        ("6.14. ~ 7.4.", "서류검증"),
+        ("7.8.", "발표"),
+    ]
+
+
+def test_a_label_value_sheets_history_field_lists_steps():
+    text = (
+        "부서부서부서\n평생교육과\n사업사업사업\n포털 운영\n"
+        "경위경위경위\n\"ㅇ 포털 구축 : ’11.6월 ~ ’12.2월<br>ㅇ 2008년 환경보건법 제정\"\n"
+    )
+    doc = doc_of(text, "budget_program", D(2017, 1, 1))
+    assert [(r.when_text, r.task, r.start_date) for r in doc.schedules] == [
+        ("’11.6월 ~ ’12.2월", "포털 구축", D(2011, 6, 1)),
+        ("2008년", "환경보건법 제정", D(2008, 1, 1)),
+    ]
