@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from pipeline.extract import extract
-from pipeline.model import BudgetRow, Document, DocKind, ScheduleRow, SourceFile
+from pipeline.model import BudgetRow, DocKind, Document, ScheduleRow, SourceFile
 from pipeline.process import analyse
 
 

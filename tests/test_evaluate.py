@@ -147,9 +147,7 @@ def _paged_doc() -> Document:
         doc.budgets.append(BudgetRow("", "예산", amount, "", "억원", a, a + 5, fiscal_year=2025))
         w = text.index(when)
         end = dt.date(2025, start.month + 1, 1) - dt.timedelta(days=1)
-        doc.schedules.append(
-            ScheduleRow("", "t", "month", when, w, w + len(when), start, end)
-        )
+        doc.schedules.append(ScheduleRow("", "t", "month", when, w, w + len(when), start, end))
     return doc
 
 
@@ -160,7 +158,12 @@ def test_a_pdf_gold_scores_only_its_pages():
         "source": "external/x.pdf",
         "pages": [1, 2],
         "budgets": [
-            {"at": "예산 100억원", "text": "100억원", "amount_krw": 10_000_000_000, "fiscal_year": 2025}
+            {
+                "at": "예산 100억원",
+                "text": "100억원",
+                "amount_krw": 10_000_000_000,
+                "fiscal_year": 2025,
+            }
         ],
         "schedules": [
             {

@@ -23,8 +23,14 @@ def test_every_money_exclusion_has_a_name_and_a_reason():
     [
         ("- 발표료 4인 * 200천원 * 4회 = 3,200천원\n", ["3,200천원"]),  # product_factor
         ("○ 민관협력포럼 개최 46,800천원 = 46,800천원\n", ["46,800천원"]),  # restated_heading
-        ("구분\t내역\t금액\n사무관리비\t○ 포럼 개최 46,800천원\t= 46,800천원\n", ["46,800천원"]),  # written_twice
-        ("구분\t2024\t2025\n사업비\t5,000천원\t5,000천원\n", ["5,000천원", "5,000천원"]),  # two cells: two
+        (
+            "구분\t내역\t금액\n사무관리비\t○ 포럼 개최 46,800천원\t= 46,800천원\n",
+            ["46,800천원"],
+        ),  # written_twice
+        (
+            "구분\t2024\t2025\n사업비\t5,000천원\t5,000천원\n",
+            ["5,000천원", "5,000천원"],
+        ),  # two cells: two
     ],
 )
 def test_money_exclusions(text, kept):
@@ -51,13 +57,25 @@ def test_a_basis_is_evaluated():
             "전문교육내실화 (예산)",
         ),
         # labels and values side by side: the nearest label
-        ("(단위 : 억원)\n구분\t예산액\t구분\t예산액\n지방세\t51,288\t세외수입\t11,101\n", "11,101", "세외수입 (예산액)"),
+        (
+            "(단위 : 억원)\n구분\t예산액\t구분\t예산액\n지방세\t51,288\t세외수입\t11,101\n",
+            "11,101",
+            "세외수입 (예산액)",
+        ),
         # a prose amount: the phrase it belongs to, not the fragment in its bracket
         ("○ 2013년도 예산액(2,300억원) 지급 완료\n", "2,300억원", "2013년도 예산액"),
-        ("- 홍보동영상 제작(아시아편, 동유럽편) 80,000천원\n", "80,000천원", "홍보동영상 제작(아시아편, 동유럽편)"),
+        (
+            "- 홍보동영상 제작(아시아편, 동유럽편) 80,000천원\n",
+            "80,000천원",
+            "홍보동영상 제작(아시아편, 동유럽편)",
+        ),
         ("○ 재활용시설 설치 지원(46대, 2억원)\n", "2억원", "재활용시설 설치 지원"),
         # a generic money word is named by what it belongs to
-        ("1. 국제기구 평가 참가\n- 2016년도 소요 예산(안) : 44,000천원\n", "44,000천원", "국제기구 평가 참가 2016년도 소요 예산(안)"),
+        (
+            "1. 국제기구 평가 참가\n- 2016년도 소요 예산(안) : 44,000천원\n",
+            "44,000천원",
+            "국제기구 평가 참가 2016년도 소요 예산(안)",
+        ),
         # a part: its total's item and its own label
         ("○ 사업비 530억원 (국비 120, 시비 410)\n", "120", "사업비 국비"),
     ],
@@ -68,7 +86,12 @@ def test_the_item_of_an_amount(text, amount, item):
 
 @pytest.mark.parametrize(
     ("words", "generic"),
-    [("소요예산", True), ("사업비", True), ("2016년도 소요 예산(안)", True), ("행사장 임차", False)],
+    [
+        ("소요예산", True),
+        ("사업비", True),
+        ("2016년도 소요 예산(안)", True),
+        ("행사장 임차", False),
+    ],
 )
 def test_generic_money_words(words, generic):
     assert is_generic(words) is generic

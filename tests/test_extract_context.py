@@ -23,7 +23,11 @@ D = dt.date
         ("(단위 : 백만원)\n구분\t2022\t’23년\t2016예산(B)\n사업비\t100\t200\t300\n", "200", 2023),
         ("(단위 : 백만원)\n구분\t2022\t’23년\t2016예산(B)\n사업비\t100\t200\t300\n", "300", 2016),
         # ... then its caption or 기준 note
-        ("(기준 : ’25년 본예산, 단위 : 백만원)\n구분\t예산액\t비고\n사업비\t1,234\t-\n", "1,234", 2025),
+        (
+            "(기준 : ’25년 본예산, 단위 : 백만원)\n구분\t예산액\t비고\n사업비\t1,234\t-\n",
+            "1,234",
+            2025,
+        ),
         # ... never a difference column
         ("(단위 : 백만원)\n구분\t2024\t2025\t증감\n사업비\t100\t120\t20\n", "20", None),
         # a prose amount: the year of its own clause
@@ -40,7 +44,11 @@ D = dt.date
         # a heading that starts with a year scopes its part
         ("Ⅲ. 2025년 주요업무계획\n1. 지원사업\n○ 사업비 50억원\n", "50억원", 2025),
         # the caption under a heading dates the heading's amounts
-        ("□ 예 산 : 세입 89억원\n(’25년 본예산, 단위 : 천원)\n구분\t계\n세입\t8,946,770\n", "89억원", 2025),
+        (
+            "□ 예 산 : 세입 89억원\n(’25년 본예산, 단위 : 천원)\n구분\t계\n세입\t8,946,770\n",
+            "89억원",
+            2025,
+        ),
     ],
 )
 def test_the_fiscal_year_of_an_amount(text, amount, year):
@@ -55,7 +63,10 @@ def test_a_multi_year_amount_gives_its_period_instead():
 def test_a_plans_own_amount_takes_the_approval_documents_year():
     doc = doc_of("1. 사업개요\n□ 사업예산 : 60,000백만원\n", "approval", D(2025, 11, 20))
     assert budget(doc, "60,000백만원").fiscal_year == 2025
-    assert budget(doc_of("1. 사업개요\n□ 사업예산 : 60,000백만원\n"), "60,000백만원").fiscal_year is None
+    assert (
+        budget(doc_of("1. 사업개요\n□ 사업예산 : 60,000백만원\n"), "60,000백만원").fiscal_year
+        is None
+    )
 
 
 @pytest.mark.parametrize(

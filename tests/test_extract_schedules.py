@@ -80,7 +80,9 @@ def test_a_calendar_grids_header_is_not_a_step():
 
 
 def test_a_date_column_dates_its_rows_and_a_step_strip_its_cells():
-    table = "추진내용\t추진기간\n민관협력포럼개최\t2016.03~2016.03\n홍보 매뉴얼 제작\t2016.03~2016.11\n"
+    table = (
+        "추진내용\t추진기간\n민관협력포럼개최\t2016.03~2016.03\n홍보 매뉴얼 제작\t2016.03~2016.11\n"
+    )
     assert _steps(table) == [
         ("2016.03~2016.03", "민관협력포럼개최"),
         ("2016.03~2016.11", "홍보 매뉴얼 제작"),
@@ -96,7 +98,7 @@ def test_a_date_column_dates_its_rows_and_a_step_strip_its_cells():
 def test_a_label_value_sheets_history_field_lists_steps():
     text = (
         "부서부서부서\n평생교육과\n사업사업사업\n포털 운영\n"
-        "경위경위경위\n\"ㅇ 포털 구축 : ’11.6월 ~ ’12.2월<br>ㅇ 2008년 환경보건법 제정\"\n"
+        '경위경위경위\n"ㅇ 포털 구축 : ’11.6월 ~ ’12.2월<br>ㅇ 2008년 환경보건법 제정"\n'
     )
     doc = doc_of(text, "budget_program", D(2017, 1, 1))
     assert [(r.when_text, r.task, r.start_date) for r in doc.schedules] == [

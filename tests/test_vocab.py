@@ -22,7 +22,8 @@ def test_each_money_unit_is_written_once_as_code(unit):
         f"{p.relative_to(LIBRARY)}:{n}"
         for p in sorted(LIBRARY.rglob("*.py"))
         for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
-        if literal.search(line.split("#", 1)[0]) and not line.lstrip().startswith(("#", "``"))
+        if literal.search(line.split("#", 1)[0])
+        and not line.lstrip().startswith(("#", "``"))
         and '"""' not in line
     ]
     assert [x for x in places if not x.startswith("vocab.py")] == [], places
