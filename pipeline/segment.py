@@ -266,6 +266,23 @@ _TOC_ENTRY = re.compile(
 )
 
 
+_TOC_PART = re.compile(
+    rf"(?P<m>[{_ROMAN_UNI}]\.?|(?<![\d.])\d{{1,2}}\.)\s*(?P<t>\S.*?)\s*[·.…ㆍ・]*\s*(?P<p>\d{{1,3}})"
+    rf"(?=\s*(?:[{_ROMAN_UNI}]|\d{{1,2}}\.\s|<붙임|※|$))",
+    re.M,
+)
+
+
+def toc_entries(text: str, spans: list[Span]) -> list[tuple[str, str]]:
+    """The parts a table of contents lists, in order: (marker, title) — 'Ⅲ. 2025년 주요업무계획
+    12' → ('Ⅲ.', '2025년 주요업무계획'); titles may hold digits."""
+    return [
+        (m.group("m"), m.group("t").strip(" .·"))
+        for s in spans
+        for m in _TOC_PART.finditer(text, s.start, s.end)
+    ]
+
+
 def _toc_titles(text: str, spans: list[Span]) -> list[str]:
     """Heading titles as the table of contents writes them ('Ⅲ. 추진계획 7' → '추진계획')."""
     return [m.group("t").strip() for s in spans for m in _TOC_ENTRY.finditer(text, s.start, s.end)]

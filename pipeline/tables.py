@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from pipeline.model import Cell, SourceTable, Table, TableLayout
 from pipeline.money import MONEY_UNITS, find_amounts, parse_number_cell, to_krw
-from pipeline.vocab import DECLARED_UNIT_RE
+from pipeline.vocab import DECLARED_UNIT_RE, PERCENT_HEADER_RE
 
 _HTML_TABLE = re.compile(r"<table\b[^>]*>.*?</table\s*>", re.S | re.I)
 _TR = re.compile(r"<tr\b[^>]*>(.*?)</tr\s*>", re.S | re.I)
@@ -29,7 +29,21 @@ _WS = re.compile(r"\s+")
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _UNIT_LINE = re.compile(rf"단위\s*[:：]?\s*({DECLARED_UNIT_RE})")
 _HEADER_UNIT = re.compile(rf"\(\s*(?:단위\s*[:：]?\s*)?({DECLARED_UNIT_RE})\s*\)")
-_PERCENT_HEADER = re.compile(r"\*\s*100|%|증감률|비율|율\b|률\b")
+_PERCENT_HEADER = PERCENT_HEADER_RE
+# A header that names nothing but a percentage: '증 감 률(%)', '비율', '(B-A)*100/A'.
+_PERCENT_ONLY = re.compile(
+    r"^[(（]?(?:증감|구성|집행|달성|점유|증가)?(?:률|율|비율|비중|구성비)?[)）]?(?:\(?%\)?)?$|\*\s*100"
+)
+
+
+def _percent_column(hp: list[str], shared: set[str]) -> bool:
+    """A column of percentages: a header over it names only a percentage, or its own deepest
+    header (not one it shares with other columns: '당초예산 증감률' over two) names one."""
+    for h in hp:
+        bare = re.sub(r"\s+", "", h)
+        if _PERCENT_HEADER.search(bare) and _PERCENT_ONLY.search(bare):
+            return True
+    return bool(hp) and hp[-1] not in shared and bool(_PERCENT_HEADER.search(hp[-1]))
 _YEAR = re.compile(r"^(?:19|20)\d\d(?:년도?)?$")
 
 
@@ -263,7 +277,19 @@ def _build(
             if line[col] and (not paths[col] or paths[col][-1] != line[col]):
                 paths[col].append(line[col])  # type: ignore[arg-type]
 
-    table_unit = _table_unit(text, start)
+    table_unit = _table_unit(text, start) or next(
+        (  # '구분(단위 : 억원)': a unit stated in a header cell holds for the table
+            m.group(1)
+            for hr in head
+            for c in by_row[hr]
+            if (m := _UNIT_LINE.search(rendered[(c.row, c.col)]))
+        ),
+        None,
+    )
+    # headers over more than one column (a group header, or two sub-headers merged into one)
+    shared_headers = {
+        h for col, hp in paths.items() for h in hp[:-1]
+    } | {h for h in (hp[-1] for hp in paths.values() if hp) if sum(1 for p in paths.values() if h in p) > 1}
     # a money column with no unit of its own (예산집행금액) takes the money unit in force
     inherited = None if table_unit else _unit_in_force(text, start)
     cells: list[Cell] = []
@@ -294,8 +320,8 @@ def _build(
                 hu = _HEADER_UNIT.search(h)
                 if hu:
                     unit = hu.group(1)
-                if _PERCENT_HEADER.search(h):
-                    unit = "%"
+            if _percent_column(hp, shared_headers):
+                unit = "%"
             if unit in MONEY_UNITS and (
                 (label and _COUNT_LABEL.search(label)) or any(_COUNT_HEADER.search(h) for h in hp)
             ):

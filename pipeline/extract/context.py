@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pipeline.metadata import field_spans
 from pipeline.model import Cell, Document, Section, Table
-from pipeline.segment import toc_spans
+from pipeline.segment import toc_entries, toc_spans
 from pipeline.vocab import (
     APOSTROPHES,
     BOUND_WORDS,
@@ -43,7 +43,7 @@ ClauseKind = Literal["prose", "cell"]
 # A year as documents write it beside money and in headers: 2016년, 2016예산, ’16년, '25.
 YEAR_TOKEN = re.compile(
     rf"(?:(?P<y4>(?:19|20)\d\d)(?=\s*(?:년|예산|결산|회계|추경|본예산|당초|최종|\(|[A-Z]|$|\s))"
-    rf"|[{re.escape(APOSTROPHES)}](?P<y2>\d\d)(?=\s*(?:년|\.\s*\d|\.?\s*(?:예산|결산|당초|최종|본예산|추경)|\.?\s*$|\)|\s)))"
+    rf"|[{re.escape(APOSTROPHES)}](?P<y2>\d\d)(?=\s*(?:년|\.\s*\d|\.?\s*(?:예산|결산|당초|최종|본예산|추경)|\.?\s*$|\.?\s*[:：]|\)|\s)))"
 )
 # ... but not the year of a comparison or a bound: ’15년 대비, '12년까지
 _NOT_FISCAL_AFTER = re.compile(rf"\s*(?:년도?)?\s*(?:최종\s*)?(?:{'|'.join(YEAR_BOUND_WORDS)})")
@@ -52,8 +52,9 @@ _BREAK = re.compile(HTML_BREAK, re.I)
 _CAPTION_LINE = re.compile(r"기준|단위|<[^>]*>|\[[^\]]*\]|예산|현황")
 _AS_OF = re.compile(r"기준")
 _DIFFERENCE_BEFORE = re.compile(rf"(?:{'|'.join(DIFFERENCE_WORDS)})\s*[:：]?\s*$")
+# A column of differences: '증감', '증감(B-A)', '’24년 대비', '차이' — not a rate ('증감률').
 _DIFFERENCE_HEADER = re.compile(
-    rf"{'|'.join(DIFFERENCE_WORDS)}|차\s*이|[(（][A-Z]\s*[-−]\s*[A-Z][)）]"
+    rf"(?:{'|'.join(DIFFERENCE_WORDS)}|차\s*이)(?!\s*[률율])|[(（][A-Z]\s*[-−]\s*[A-Z][)）]"
 )
 _BOUND_AFTER = re.compile(rf"\s*(?:{'|'.join(BOUND_WORDS)}|[{re.escape(RANGE_SIGNS)}])")
 # An increase or decrease written after the amount: '5조 3,267억원(2,252억↑)'.
@@ -68,8 +69,16 @@ _Y_ANY = rf"(?:(?:19|20)\d\d|[{re.escape(APOSTROPHES)}]\d\d)"
 _PERIOD_AFTER = re.compile(
     rf"\s*[(（]\s*(?:사업기간\s*[:：]?\s*)?(?P<a>{_Y_ANY})\s*년?\s*[.]?\s*[{re.escape(RANGE_SIGNS)}-]\s*(?P<b>{_Y_ANY})\s*년?[^)）]{{0,12}}[)）]"
 )
-# Words that make an amount a whole program's or a period's, not one year's.
-_MULTI_YEAR = re.compile(r"총\s*사업비|총\s*투자|\d+\s*년\s*간|누\s*계|누\s*적|매\s*년|연\s*평균")
+# Words that make an amount a whole program's or a period's, not one year's; a project's
+# completion year beside its cost ("(‘26년 완료, 566억원)") too.
+_MULTI_YEAR = re.compile(
+    rf"총\s*사업비|총\s*투자|\d+\s*년\s*간|누\s*계|누\s*적|매\s*년|연\s*평균"
+    rf"|(?:(?:19|20)\d\d|[{re.escape(APOSTROPHES)}]\d\d)\s*년?\s*\.?\s*(?:말\s*)?(?:완료|준공|완공)"
+)
+# A year in the bracket right after an amount: '3조 5,682억원(’24년 최종)', '(’23년 결산 기준)'.
+_YEAR_AFTER = re.compile(
+    rf"\s*[(（]\s*(?P<y>(?:19|20)\d\d|[{re.escape(APOSTROPHES)}]\d\d)\s*년도?\s*(?:당초|최종|본예산|추경|결산|예산|기준)?[^)）~∼～]{{0,8}}[)）]"
+)
 # A period written in the amount's phrase: (‘16.1.~’24.7.), 2023~2033, ('25~'40년).
 _PERIOD_IN = re.compile(
     rf"(?P<a>(?:19|20)\d\d|[{re.escape(APOSTROPHES)}]\d\d)(?:\s*[.년]\s*(?:\d{{1,2}}\s*[.월]?(?:\s*\d{{1,2}}\s*[.일]?)?)?)?\s*[{re.escape(RANGE_SIGNS)}]\s*(?P<b>(?:19|20)\d\d|[{re.escape(APOSTROPHES)}]\d\d)"
@@ -173,6 +182,8 @@ class Context:
         self.doc_date = doc.meta.approved_on or doc.meta.produced_on
         self.doc_year = self._document_year()
         self.budget_year = self._budget_year()
+        self._parts = self._toc_parts()
+        self._part_starts = [p[0] for p in self._parts]
         self.clauses = self._clauses()
         self._clause_starts = [c.start for c in self.clauses]
         self._caption_years: dict[str, int | None] = {}
@@ -355,13 +366,49 @@ class Context:
             yield s
             s = self.parent(s)
 
+    def _toc_parts(self) -> list[tuple[int, str]]:
+        """The document's parts as its table of contents lists them (Ⅰ/Ⅱ/Ⅲ …), each located at
+        its heading after the contents: (start, title). A part holds everything up to the
+        next one, whatever numbering its own sub-parts restart ('Ⅲ. 2025년 주요업무계획' then
+        'Ⅰ. 인프라 확충 …')."""
+        if not self.toc:
+            return []
+        after = max(s.end for s in self.toc)
+        heads = [s for s in self._sections if s.char_start >= after]
+        parts: list[tuple[int, str]] = []
+        for marker, title in toc_entries(self.text, self.toc):
+            if not marker.rstrip(".") or marker[0].isdigit():
+                continue  # the contents' own sub-entries (1. 2. …) are not parts
+            key = re.sub(r"[\W_]+", "", title)
+            lo = parts[-1][0] if parts else after
+            found = next(
+                (
+                    s
+                    for s in heads
+                    if s.char_start >= lo
+                    and key
+                    and (k := re.sub(r"[\W_]+", "", s.title))
+                    and (k.startswith(key) or key.startswith(k) and len(k) >= 4)
+                ),
+                None,
+            )
+            if found is not None:
+                parts.append((found.char_start, title))
+        return parts
+
+    def part_year(self, pos: int, for_dates: bool = False) -> int | None:
+        """The year of the contents-listed part ``pos`` is in ('Ⅲ. 2025년 주요업무계획')."""
+        k = bisect.bisect_right(self._part_starts, pos) - 1
+        return scoping_year(self._parts[k][1], self.doc_year, for_dates) if k >= 0 else None
+
     def heading_year(self, pos: int, for_dates: bool = False) -> int | None:
-        """A year in the titles of the sections around ``pos`` (its own heading excluded)."""
+        """A year in the titles of the sections around ``pos`` (its own heading excluded),
+        else in the title of the part of the document it is in."""
         for s in self.headings(pos, own=False):
             y = scoping_year(s.title, self.doc_year, for_dates)
             if y:
                 return y
-        return None
+        return self.part_year(pos, for_dates)
 
     def date_columns(self, table: Table) -> set[int]:
         """The columns of a table whose header names dates: 추진기간, 일정, 시기, 기한."""
@@ -444,16 +491,31 @@ class Context:
             return None, none
         cuts = list(_PHRASE_BREAK.finditer(window))
         phrase = window[cuts[-1].end() :] if cuts else window
+        if len(cuts) >= 2 and not phrase.strip() and cuts[-1].group(0).startswith(","):
+            # '▸ ‘25년, 48억원': the amount opens its phrase; the one before names its year
+            phrase = window[cuts[-2].end() : cuts[-1].start()]
         tokens = year_tokens(phrase, self.doc_year)
         nearest = phrase[tokens[-1][3] :] if tokens else phrase
-        if _MULTI_YEAR.search(nearest):
-            return None, none  # '총사업비 318억원', '3년간 5천억': not one year's money
-        span = _period_in(phrase)
-        if span is not None:  # '사업(‘16.1.~’24.7.) ▹ 260억원': the amount of that period
+        bracket = self._bracket_around(clause, m)  # the '(…, 41억원)' the amount stands in
+        label = text[clause.start : m.start].split(":", 1)[0] if ":" in text[clause.start : m.start] else ""
+        if any(_MULTI_YEAR.search(x) for x in (nearest, bracket, label)):
+            return None, none  # '총사업비 318억원', '3년간 5천억', "(‘26년 완료, 566억원)"
+        span = _period_in(phrase) or _period_in(bracket)
+        if span is not None:  # '사업(‘16.1.~’24.7.) ▹ 260억원', '(‘24.10.~’25.10, 41억원)'
             return None, span
         if tokens:
             year, fiscal = tokens[-1][:2]
             return (year if fiscal else None), none
+        own = _YEAR_AFTER.match(text, m.end, min(len(text), m.end + 30))
+        if own:  # '3조 5,682억원(’24년 최종)': the year the bracket after it gives
+            return self._year_text(own.group("y")), none
+        if bracket:  # '2023년도 사업 추진 (3개구, 6지구, 4,350백만원)': the bracket's own year
+            around = year_tokens(bracket, self.doc_year) or year_tokens(
+                self._words_before_bracket(clause, m), self.doc_year
+            )
+            if around:
+                year, fiscal = around[-1][:2]
+                return (year if fiscal else None), none
         after = _DATE_AFTER_COLON.match(text, m.start, min(len(text), m.start + 60))
         if after:  # '등록보상금 900만원 지급 : ~'20.8월': the item's own date
             y = after.group("y4") or after.group("y2")
@@ -473,6 +535,35 @@ class Context:
                 return None, none
             return self.budget_year, none
         return (self.heading_year(m.start) or self._caption_below(clause) or self.budget_year), none
+
+    def _bracket_start(self, clause: Clause, m: MoneyMention) -> int | None:
+        """Where the bracket the amount stands in opens, if it does."""
+        depth = 0
+        for i in range(m.start - 1, clause.start - 1, -1):
+            ch = self.text[i]
+            if ch in ")）":
+                depth += 1
+            elif ch in "(（":
+                if depth == 0:
+                    return i
+                depth -= 1
+        return None
+
+    def _bracket_around(self, clause: Clause, m: MoneyMention) -> str:
+        """The text of the bracket the amount stands in ('(‘24.10.~’25.10, 41억원)'), or ''."""
+        opened = self._bracket_start(clause, m)
+        if opened is None:
+            return ""
+        close = self.text.find(")", m.end, clause.end)
+        return self.text[opened : close if close >= 0 else clause.end]
+
+    def _words_before_bracket(self, clause: Clause, m: MoneyMention) -> str:
+        opened = self._bracket_start(clause, m)
+        if opened is None:
+            return ""
+        before = self.text[max(clause.start, opened - 60) : opened]
+        cuts = list(_PHRASE_BREAK.finditer(before))
+        return before[cuts[-1].end() :] if cuts else before
 
     def _caption_below(self, clause: Clause) -> int | None:
         """'□ 예 산 : 세입 89억원, 세출 463억원' ⏎ '(’25년 본예산, 단위 : 천원)': a heading's
