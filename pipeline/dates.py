@@ -83,6 +83,11 @@ _MONTH_RANGE = re.compile(rf"(?P<M1>1[0-2]|0?[1-9])\s*{_RANGE_CLASS}\s*(?P<M2>1[
 # '’23/’24년', '2023/2024년': two years written as one span
 _YEAR_PAIR = re.compile(rf"{_Y}\s*/\s*(?:(?P<Y_2>(?:19|20)\d\d)|{_APOS}?\s?(?P<YY_2>\d\d))\s*년")
 _FROM = re.compile(r"\s*부터")
+# '2025~2029', '(2017~2027)', '(2014∼)': four-digit years written as a span, or open-ended
+_YEAR4_SPAN = re.compile(
+    rf"(?<![\d,.])(?P<A>(?:19|20)\d\d)\s*(?:{_RANGE_CLASS}|-(?=\s*(?:19|20)\d\d))\s*"
+    rf"(?:(?P<B>(?:19|20)\d\d)(?![\d,.])|(?=\s*(?:[)）,]|$)))"
+)
 # '~종식시', '~ 해제 시까지': until an event; a period with no calendar bounds
 _UNTIL_EVENT = re.compile(
     rf"{_RANGE_CLASS}\s*(?:상황\s*)?(?:종식|종료|해제|완료|안정화)\s*시(?:\s*까지)?"
@@ -223,10 +228,17 @@ def _simple_match(
             q = int(m.group("Q"))
             start = dt.date(year, 3 * q - 2, 1)
             end = _month_end(year, 3 * q)
+        if precision == "half":  # '‘24.下~‘25.上', '‘25.下~‘27.下': a range of halves
+            rng = _RANGE.match(text, end_pos)
+            nxt = rng and (_HALF.match(text, rng.end()) or _HALF_SHORT.match(text, rng.end()))
+            if rng and nxt and nxt.group(0).strip() and (ny := _year(nxt, ref_year)):
+                second_half = nxt.groupdict()
+                end = dt.date(ny, 6, 30) if second_half.get("H1") else dt.date(ny, 12, 31)
+                end_pos = nxt.end()
         return DateMatch(
             m.start(),
             end_pos,
-            m.group(0),
+            text[m.start() : end_pos],
             start,
             end,
             precision,  # type: ignore[arg-type]
@@ -320,6 +332,23 @@ def _match_at(
     pair = _year_pair(text, pos, limit, ref_year)
     if pair is not None:
         return pair
+    span4 = _YEAR4_SPAN.match(text, pos, limit)
+    if span4 and _ok_context(text, pos, span4.end()):
+        a = int(span4.group("A"))
+        b = int(span4.group("B")) if span4.group("B") else None
+        if b is None or b >= a:
+            raw = text[pos : span4.end()].rstrip()
+            return DateMatch(
+                pos,
+                pos + len(raw),
+                raw,
+                dt.date(a, 1, 1),
+                dt.date(b, 12, 31) if b else None,
+                "year",
+                None,
+                b is None,
+                True,
+            )
     ml = _MONTH_LIST.match(text, pos, limit)
     if ml and year_in_force is not None and _ok_context(text, pos, ml.end()):
         m1, m2 = int(ml.group("M1")), int(ml.group("M2"))

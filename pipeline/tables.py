@@ -44,6 +44,8 @@ def _percent_column(hp: list[str], shared: set[str]) -> bool:
         if _PERCENT_HEADER.search(bare) and _PERCENT_ONLY.search(bare):
             return True
     return bool(hp) and hp[-1] not in shared and bool(_PERCENT_HEADER.search(hp[-1]))
+
+
 _YEAR = re.compile(r"^(?:19|20)\d\d(?:년도?)?$")
 
 
@@ -287,9 +289,11 @@ def _build(
         None,
     )
     # headers over more than one column (a group header, or two sub-headers merged into one)
-    shared_headers = {
-        h for col, hp in paths.items() for h in hp[:-1]
-    } | {h for h in (hp[-1] for hp in paths.values() if hp) if sum(1 for p in paths.values() if h in p) > 1}
+    shared_headers = {h for col, hp in paths.items() for h in hp[:-1]} | {
+        h
+        for h in (hp[-1] for hp in paths.values() if hp)
+        if sum(1 for p in paths.values() if h in p) > 1
+    }
     # a money column with no unit of its own (예산집행금액) takes the money unit in force
     inherited = None if table_unit else _unit_in_force(text, start)
     cells: list[Cell] = []

@@ -211,4 +211,26 @@ def budget_rows(ctx: Context, mentions: list[MoneyMention]) -> list[BudgetRow]:
         upper = writer.by_start.get(m.total_start or -1)
         if upper is not None:
             row.item = upper.item
+    _restated_years(ctx, rows, {m.start: m for m in mentions})
     return rows
+
+
+def _restated_years(ctx: Context, rows: list[BudgetRow], by_start: dict[int, MoneyMention]) -> None:
+    """'□ 예산총괄 : 16조 6,830억원' over a table whose 2025 column totals 166,830억원: an amount
+    that states no year but restates a dated cell of its own section takes that cell's year."""
+    cells: dict[tuple[str | None, int], int] = {}
+    for r in rows:
+        if r.table_id is not None and r.fiscal_year is not None:
+            sec = ctx.section_at(r.char_start)
+            cells.setdefault((sec.section_id if sec else None, r.amount_krw), r.fiscal_year)
+    for r in rows:
+        m = by_start.get(r.char_start)
+        if r.table_id is not None or r.fiscal_year is not None or m is None or m.how != "written":
+            continue
+        if ctx.stated_year(m) is not None:
+            continue  # its own words said 'no single year' (a difference, a 총사업비 …)
+        for sec in ctx.headings(r.char_start):
+            year = cells.get((sec.section_id, r.amount_krw))
+            if year is not None:
+                r.fiscal_year = year
+                break

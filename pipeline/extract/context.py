@@ -468,6 +468,22 @@ class Context:
         return int(digits) if len(digits) == 4 else century(int(digits), self.doc_year)
 
     def fiscal_year(self, m: MoneyMention) -> tuple[int | None, tuple[int | None, int | None]]:
+        """The amount's fiscal year and period: what it states (:meth:`stated_year`), else
+        the headings above it, the caption under its heading, the document's budget year."""
+        stated = self.stated_year(m)
+        if stated is not None:
+            return stated
+        return self.fallback_year(m), (None, None)
+
+    def fallback_year(self, m: MoneyMention) -> int | None:
+        """The year in force where an amount states none of its own."""
+        if m.clause.cell is not None:
+            return self.budget_year
+        return self.heading_year(m.start) or self._caption_below(m.clause) or self.budget_year
+
+    def stated_year(
+        self, m: MoneyMention
+    ) -> tuple[int | None, tuple[int | None, int | None]] | None:
         """``(fiscal_year, (period_start_year, period_end_year))`` of an amount.
 
         The nearest year stated in its own phrase governs ('13년 … (2,160억원 중 50억원));
@@ -497,7 +513,11 @@ class Context:
         tokens = year_tokens(phrase, self.doc_year)
         nearest = phrase[tokens[-1][3] :] if tokens else phrase
         bracket = self._bracket_around(clause, m)  # the '(…, 41억원)' the amount stands in
-        label = text[clause.start : m.start].split(":", 1)[0] if ":" in text[clause.start : m.start] else ""
+        label = (
+            text[clause.start : m.start].split(":", 1)[0]
+            if ":" in text[clause.start : m.start]
+            else ""
+        )
         if any(_MULTI_YEAR.search(x) for x in (nearest, bracket, label)):
             return None, none  # '총사업비 318억원', '3년간 5천억', "(‘26년 완료, 566억원)"
         span = _period_in(phrase) or _period_in(bracket)
@@ -533,8 +553,7 @@ class Context:
             # a number cell states its year in its table; only a 결재문서's own plan dates it
             if m.how in ("cell", "stacked") and self.doc.meta.doc_kind != "approval":
                 return None, none
-            return self.budget_year, none
-        return (self.heading_year(m.start) or self._caption_below(clause) or self.budget_year), none
+        return None
 
     def _bracket_start(self, clause: Clause, m: MoneyMention) -> int | None:
         """Where the bracket the amount stands in opens, if it does."""

@@ -113,7 +113,10 @@ def _rows_of_clause(
     for k, d in enumerate(steps):
         lo = steps[k - 1].end if k > 0 else clause.start
         hi = steps[k + 1].start if k + 1 < len(steps) else clause.end
-        if leading:
+        if leading and k > 0 and _in_parens(text, lo, d.start):
+            # 'ˊ24. 7. 공고 (7.12.~7.31.), 용역 착수 (’24.7.8.~…)': a bracket dates the words before it
+            task = task_from(text[lo : d.start], "")
+        elif leading:
             task = task_from("", text[d.end : hi])
         else:
             task = task_from(text[lo : d.start], text[d.end : hi])
