@@ -179,9 +179,14 @@ def _bounds(p: _Point, year: int) -> tuple[dt.date, dt.date, Precision]:
     return d, d, "day"
 
 
+_FULL_DATE = re.compile(r"(?:19|20)\d\d\s*\.\s*\d{1,2}\s*\.")
+
+
 def _ok_context(text: str, start: int, end: int) -> bool:
     if start > 0 and not _BEFORE_OK.search(text[max(0, start - 1) : start]):
-        return False
+        # '(청년사업담당관-1485,2025.2.13.)': a full date may follow a comma without a space
+        if not (text[start - 1] == "," and _FULL_DATE.match(text, start)):
+            return False
     return not _AFTER_BAD.match(text[end : end + 4])
 
 

@@ -86,7 +86,13 @@ _PERIOD_IN = re.compile(
 _HEADING_DECORATION = " ●○□■-·'‘’`\t"
 # A cell longer than this may hold a box of items, cut at their markers.
 _BOX_CELL = 60
+# Header labels that introduce the document's own date: '결재일자 2020.2.19.', '시행 …-566 (2025.1.16.)'.
+_DATE_LABEL_BEFORE = re.compile(
+    r"(?:결재일자|시행일자|생산일자|작성일자?|보고일자?|시행\s+[가-힣A-Za-z·]+\s*-\s*\d+)\s*[:：]?\s*\(?\s*$"
+)
+_ALONE_TAIL = re.compile(r"[\s)）.]|\([월화수목금토일]\)|\d{1,2}\s*:\s*\d{2}")
 _DIGIT_GAPS = re.compile(r"(?<=\d) (?=\d)")  # '202 5년도': a year letter-spaced by the PDF
+_INLINE_BULLET = re.compile(r"(?<=\S)\s+(?=[○◦▪•❍]\s)")
 _CELL_ITEM = re.compile(r"(?<=\s)(?:[-○ㅇ◦▸▹※•]|\d{1,2}\.)(?=\s)")
 
 
@@ -291,6 +297,8 @@ class Context:
         """Prose clauses of ``text[start:end]``: cut at <br> and around tables."""
         cuts = [(m.start(), m.end()) for m in _BREAK.finditer(self.text, start, end)]
         cuts += [(t.char_start, t.char_end) for t in self._tables_in(start, end)]
+        # an item bullet inside a line ('… 조사 ○ ‘25. 3.~ : 보조금 교부'): a new item
+        cuts += [(m.start(), m.start()) for m in _INLINE_BULLET.finditer(self.text, start, end)]
         cuts.sort()
         label = self.field_label(start)
         piece = start
@@ -603,17 +611,23 @@ class Context:
         return self.text[ls : table.char_start]
 
     def is_document_date(self, start: int, end: int, date: dt.date | None) -> bool:
-        """The document's own date where it dates the document, not a step: on its cover or
-        in its 결재 header (before the first section, the document's year), or standing alone
-        on a line or in a cell as the document's very date (a letter's 시행 date)."""
-        first = self._sections[0].char_start if self._sections else self.end
-        if start < first:
-            return date is None or self.doc_year is None or date.year == self.doc_year
-        if date is None or date not in (self.doc.meta.approved_on, self.doc.meta.produced_on):
-            return False
+        """The document's own date where it dates the document, not a step: after a header
+        label (결재일자, 시행); standing alone on a cover line or in a header cell before the
+        first section (the document's year); or alone on a line or in a cell as the document's
+        very date (a letter's 시행 date)."""
+        if _DATE_LABEL_BEFORE.search(self.text, max(0, start - 40), start):
+            return True
         clause = self.clause_at(start)
         lo, hi = (clause.start, clause.end) if clause else (start, end)
-        return not self.text[lo:start].strip(" (（") and not self.text[end:hi].strip(" )）.")
+        alone = not self.text[lo:start].strip(" (（") and not _ALONE_TAIL.sub(
+            "", self.text[end:hi]
+        )
+        if not alone or date is None:
+            return False
+        first = self._sections[0].char_start if self._sections else self.end
+        if start < first:
+            return self.doc_year is None or date.year == self.doc_year
+        return date in (self.doc.meta.approved_on, self.doc.meta.produced_on)
 
     def field_label(self, pos: int) -> str | None:
         """The label of the label/value field whose value holds ``pos`` (a program sheet's

@@ -30,7 +30,7 @@ from pipeline.vocab import SCHEDULE_FIELDS, SCHEDULE_HEADING_RE
 
 # A date that cites a document: 실행계획(시장방침 제88호/'13.4.5), 운영계획('15.5.4)
 _CITATION_BEFORE = re.compile(
-    r"(?:제?\s*\d+\s*호\s*[/,]|제\s*\d+\s*호|[가-힣]+\s*-\s*\d+\s*,|방침\s*[/,]|"
+    r"(?:제?\s*\d+\s*호\s*[/,(]|제\s*\d+\s*호|[가-힣]+\s*-\s*\d+\s*,|방침\s*[/,]|"
     r"(?:계획|방침|지침|조례|규칙|공고|결과|보고|의결|협의|심의|통보)\s*\(|/)\s*$"
 )
 _PERIOD_AFTER = re.compile(r"\s*(?:까지|부터|[~∼～〜])")
@@ -123,6 +123,10 @@ def _rows_of_clause(
             if k > 0 and not clean(text[lo : d.start]).strip(" ~:;,)(및"):
                 task = task_from(text[clause.start : d.start], "")
         task = task or fallback or ""
+        if not has_content(task) and rows:
+            task = rows[-1].task  # '제194호(1999.3.13), 제443호(2000.4.26)': one subject, two dates
+        elif not has_content(task) and k > 0:
+            task = task_from(text[clause.start : steps[0].start], "")
         if clause.cell is None and not has_content(task):
             continue  # a date alone on a line says when, but not what: a grid's flattened cell
         rows.append(_row(d, task, clause))
