@@ -272,6 +272,33 @@ class Context:
                     out.extend(self._pieces(free, le, pos))
             pos = le + 1
         out.sort(key=lambda c: (c.start, c.end))
+        return self._join_colon_lines(out)
+
+    def _join_colon_lines(self, clauses: list[Clause]) -> list[Clause]:
+        """A dump that writes 'label', ':', 'value' on three lines ('지원기간' ⏎ ':' ⏎ '2026. 10.
+        31.까지') is one clause, as the line it was."""
+        out: list[Clause] = []
+        i = 0
+        while i < len(clauses):
+            c = clauses[i]
+            nxt = clauses[i + 1] if i + 1 < len(clauses) else None
+            if (
+                c.kind == "prose"
+                and self.text[c.start : c.end].strip() in (":", "：")
+                and out
+                and out[-1].kind == "prose"
+                and nxt is not None
+                and nxt.kind == "prose"
+                and not self.text[out[-1].end : c.start].strip()
+                and not self.text[c.end : nxt.start].strip()
+                and self.text.count("\n", out[-1].end, nxt.start) <= 2
+            ):
+                prev = out.pop()
+                out.append(Clause(prev.start, nxt.end, "prose", label=prev.label, line_start=prev.line_start))
+                i += 2
+                continue
+            out.append(c)
+            i += 1
         return out
 
     def _cell_pieces(self, t: Table, c: Cell) -> Iterator[Clause]:

@@ -25,7 +25,7 @@ _TRAILING_AMOUNT = re.compile(
 )  # '… 2,000원', '500∼'
 _EMPTY_PARENS = re.compile(r"\(\s*\)|\s+")
 # A particle left at a task's start by the date it followed: '(1999년 2월)에 검사소 설치'.
-_LEADING_PARTICLE = re.compile(r"^(?:에서|에|부터|까지|중|경)\s+")
+_LEADING_PARTICLE = re.compile(r"^(?:에서|에|부터|까지|중|경)(?:\s+|$)")
 
 
 _LETTER_SPACED = re.compile(r"(?<![가-힣])([가-힣])(?: ([가-힣])(?![가-힣]))+")
