@@ -14,14 +14,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipeline.html_tables import HtmlTable, html_tables
 from pipeline.model import Cell, SourceTable, Table, TableLayout
 from pipeline.money import MONEY_UNITS, find_amounts, parse_number_cell, to_krw
 from pipeline.vocab import DECLARED_UNIT_RE, PERCENT_HEADER_RE
 
-_HTML_TABLE = re.compile(r"<table\b[^>]*>.*?</table\s*>", re.S | re.I)
-_TR = re.compile(r"<tr\b[^>]*>(.*?)</tr\s*>", re.S | re.I)
-_CELL = re.compile(r"<(t[dh])\b([^>]*)>(.*?)</\1\s*>", re.S | re.I)
-_SPAN_ATTR = re.compile(r"(rowspan|colspan)\s*=\s*[\"']?(\d+)", re.I)
 _CHECKBOX = re.compile(r"<input\b(?=[^>]*type=[\"']?checkbox)([^>]*)/?>", re.I)
 _TAG = re.compile(r"<[^>]+>")
 _NOISE = re.compile(r"\(x-\)")
@@ -96,23 +93,13 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _html_cells(text: str, start: int, end: int) -> list[_RawCell]:
-    cells: list[_RawCell] = []
-    taken: set[tuple[int, int]] = set()
-    for r, tr in enumerate(_TR.finditer(text, start, end)):
-        col = 0
-        for m in _CELL.finditer(text, tr.start(1), tr.end(1)):
-            while (r, col) in taken:
-                col += 1
-            spans = {k.lower(): int(v) for k, v in _SPAN_ATTR.findall(m.group(2))}
-            rs, cs = max(1, spans.get("rowspan", 1)), max(1, spans.get("colspan", 1))
-            for dr in range(rs):
-                for dc in range(cs):
-                    taken.add((r + dr, col + dc))
-            s, e = _trim(text, m.start(3), m.end(3))
-            cells.append(_RawCell(r, col, s, e, rs, cs, header=m.group(1).lower() == "th"))
-            col += cs
-    return cells
+def _html_cells(table: HtmlTable, text: str) -> list[_RawCell]:
+    """An HTML table's cells, as the parser found them, their spans trimmed to their text."""
+    out = []
+    for c in table.cells:
+        s, e = _trim(text, c.start, c.end)
+        out.append(_RawCell(c.row, c.col, s, e, c.row_span, c.col_span, header=c.header))
+    return out
 
 
 def _split_row(text: str, line_start: int, line_end: int, sep: str, r: int) -> list[_RawCell]:
@@ -376,20 +363,18 @@ def _build(
     )
 
 
-def _drop_converter_echo(
-    text: str, raw: list[_RawCell], html_spans: list[tuple[int, int]]
-) -> list[_RawCell]:
+def _drop_converter_echo(text: str, raw: list[_RawCell], html: list[HtmlTable]) -> list[_RawCell]:
     """A TSV cell holding a whole HTML table is represented by that table; the city's converter
     then repeats the same table's cells as plain TSV cells after it — drop that echo."""
     out: list[_RawCell] = []
     echo: list[str] = []
     j = 0
     for c in raw:
-        span = next(((s, e) for s, e in html_spans if s <= c.start < e), None)
-        if span is not None:
+        table = next((t for t in html if t.start <= c.start < t.end), None)
+        if table is not None:
             echo = [
                 t
-                for t in (render_cell(text[x.start : x.end]) for x in _html_cells(text, *span))
+                for t in (render_cell(text[x.start : x.end]) for x in _html_cells(table, text))
                 if t
             ]
             j = 0
@@ -427,13 +412,14 @@ def find_tables(
     for t in given:
         if t.char_start < end:
             found.append((t.char_start, t.char_end, t.layout, _given_cells(t), None))
-    html_spans = [
-        (m.start(), m.end())
-        for m in _HTML_TABLE.finditer(text, start, end)
-        if not any(s <= m.start() < e for s, e in given_spans)
+    html = [
+        t
+        for t in html_tables(text, start, end)
+        if not any(s <= t.start < e for s, e in given_spans)
     ]
-    for s, e in html_spans:
-        found.append((s, e, "html", _html_cells(text, s, e), None))
+    html_spans = [(t.start, t.end) for t in html]
+    for t in html:
+        found.append((t.start, t.end, "html", _html_cells(t, text), None))
 
     def already_parsed(pos: int) -> bool:  # inside an HTML table or a reader's own table
         return any(s <= pos < e for s, e in html_spans) or any(
@@ -494,7 +480,7 @@ def find_tables(
                     continue  # blank line of a page break, or the header repeated on the next page
                 raw.extend(_split_row(text, ls2, le2, "\t", r))
                 r += 1
-            raw = _drop_converter_echo(text, raw, html_spans)
+            raw = _drop_converter_echo(text, raw, html)
             found.append((lines[i][0], lines[j - 1][1], "tsv", raw, None))
             i = j
             continue

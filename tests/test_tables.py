@@ -118,3 +118,34 @@ def test_every_cell_span_is_its_source(seed_docs, seed):
         assert t.char_start <= t.char_end
         for c in t.cells:
             assert render_cell(doc.text[c.char_start : c.char_end]) == c.text
+
+
+@pytest.mark.parametrize(
+    ("html", "cells"),
+    [
+        # a converter that leaves out </td> and </tr>: cells end where the next begins
+        (
+            "<table><tr><td>구분<td>예산<tr><td>사업비<td>1,234</table>",
+            [(0, 0, "구분"), (0, 1, "예산"), (1, 0, "사업비"), (1, 1, "1,234")],
+        ),
+        # a table nested in a cell stays in that cell; the outer row keeps its other cells
+        (
+            "<table><tr><td>총사업비</td><td><table><tr><td>국비</td></tr></table></td>"
+            "<td>비고</td></tr></table>",
+            [(0, 0, "총사업비"), (0, 1, "국비"), (0, 2, "비고")],
+        ),
+        # spans
+        (
+            '<table><tr><th rowspan="2">구분</th><th colspan="2">예산</th></tr>'
+            "<tr><th>2024</th><th>2025</th></tr></table>",
+            [(0, 0, "구분"), (0, 1, "예산"), (1, 1, "2024"), (1, 2, "2025")],
+        ),
+    ],
+)
+def test_html_tables_are_parsed_not_matched(html, cells):
+    text = f"앞 문장\n{html}\n뒤 문장\n"
+    (table,) = find_tables(text)
+    assert table.layout == "html"
+    assert [(c.row, c.col, c.text) for c in table.cells] == cells
+    for c in table.cells:  # every cell's span is its source
+        assert render_cell(text[c.char_start : c.char_end]) == c.text

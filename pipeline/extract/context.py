@@ -294,7 +294,11 @@ class Context:
                 and self.text.count("\n", out[-1].end, nxt.start) <= 2
             ):
                 prev = out.pop()
-                out.append(Clause(prev.start, nxt.end, "prose", label=prev.label, line_start=prev.line_start))
+                out.append(
+                    Clause(
+                        prev.start, nxt.end, "prose", label=prev.label, line_start=prev.line_start
+                    )
+                )
                 i += 2
                 continue
             out.append(c)
@@ -646,9 +650,7 @@ class Context:
             return True
         clause = self.clause_at(start)
         lo, hi = (clause.start, clause.end) if clause else (start, end)
-        alone = not self.text[lo:start].strip(" (（") and not _ALONE_TAIL.sub(
-            "", self.text[end:hi]
-        )
+        alone = not self.text[lo:start].strip(" (（") and not _ALONE_TAIL.sub("", self.text[end:hi])
         if not alone or date is None:
             return False
         first = self._sections[0].char_start if self._sections else self.end
