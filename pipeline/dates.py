@@ -183,10 +183,10 @@ _FULL_DATE = re.compile(r"(?:19|20)\d\d\s*\.\s*\d{1,2}\s*\.")
 
 
 def _ok_context(text: str, start: int, end: int) -> bool:
-    if start > 0 and not _BEFORE_OK.search(text[max(0, start - 1) : start]):
-        # '(청년사업담당관-1485,2025.2.13.)': a full date may follow a comma without a space
-        if not (text[start - 1] == "," and _FULL_DATE.match(text, start)):
-            return False
+    # '(청년사업담당관-1485,2025.2.13.)': a full date may follow a comma without a space
+    after_comma = start > 0 and text[start - 1] == "," and _FULL_DATE.match(text, start)
+    if start > 0 and not _BEFORE_OK.search(text[max(0, start - 1) : start]) and not after_comma:
+        return False
     return not _AFTER_BAD.match(text[end : end + 4])
 
 

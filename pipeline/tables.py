@@ -418,8 +418,8 @@ def find_tables(
         if not any(s <= t.start < e for s, e in given_spans)
     ]
     html_spans = [(t.start, t.end) for t in html]
-    for t in html:
-        found.append((t.start, t.end, "html", _html_cells(t, text), None))
+    for h in html:
+        found.append((h.start, h.end, "html", _html_cells(h, text), None))
 
     def already_parsed(pos: int) -> bool:  # inside an HTML table or a reader's own table
         return any(s <= pos < e for s, e in html_spans) or any(

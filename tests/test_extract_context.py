@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from extract_helpers import budget, doc_of, schedule
 
-from pipeline.extract.context import scoping_year
+from pipeline.extract.years import scoping_year
 
 D = dt.date
 

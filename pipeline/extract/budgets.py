@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import re
 
-from pipeline.extract.context import Clause, Context, fiscal_years
+from pipeline.extract.context import Clause, Context
 from pipeline.extract.exclusions import Around, excluded_money
 from pipeline.extract.mentions import MoneyMention
 from pipeline.extract.phrases import clean, has_content, is_generic, item_from
+from pipeline.extract.years import fiscal_years
 from pipeline.model import BudgetRow
 from pipeline.money import evaluate_basis
 from pipeline.vocab import ADMIN_HEADING_RE, CATEGORY_RE

@@ -22,17 +22,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from pipeline.extract import years
+from pipeline.extract.years import fiscal_years, scoping_year
 from pipeline.metadata import field_spans
 from pipeline.model import Cell, Document, Section, Table
 from pipeline.segment import toc_entries, toc_spans
 from pipeline.vocab import (
-    APOSTROPHES,
-    BOUND_WORDS,
     DATE_COLUMN_HEADER_RE,
-    DIFFERENCE_WORDS,
     HTML_BREAK,
-    RANGE_SIGNS,
-    YEAR_BOUND_WORDS,
 )
 
 if TYPE_CHECKING:
@@ -40,51 +37,9 @@ if TYPE_CHECKING:
 
 ClauseKind = Literal["prose", "cell"]
 
-# A year as documents write it beside money and in headers: 2016년, 2016예산, ’16년, '25.
-YEAR_TOKEN = re.compile(
-    rf"(?:(?P<y4>(?:19|20)\d\d)(?=\s*(?:년|예산|결산|회계|추경|본예산|당초|최종|\(|[A-Z]|$|\s))"
-    rf"|[{re.escape(APOSTROPHES)}](?P<y2>\d\d)(?=\s*(?:년|\.\s*\d|\.?\s*(?:예산|결산|당초|최종|본예산|추경)|\.?\s*$|\.?\s*[:：]|\)|\s)))"
-)
-# ... but not the year of a comparison or a bound: ’15년 대비, '12년까지
-_NOT_FISCAL_AFTER = re.compile(rf"\s*(?:년도?)?\s*(?:최종\s*)?(?:{'|'.join(YEAR_BOUND_WORDS)})")
 _BREAK = re.compile(HTML_BREAK, re.I)
 # A line above a table that captions it or states its basis: '(기준 : ’25년 본예산, 단위 : 백만원)'.
 _CAPTION_LINE = re.compile(r"기준|단위|<[^>]*>|\[[^\]]*\]|예산|현황")
-_AS_OF = re.compile(r"기준")
-_DIFFERENCE_BEFORE = re.compile(rf"(?:{'|'.join(DIFFERENCE_WORDS)})\s*[:：]?\s*$")
-# A column of differences: '증감', '증감(B-A)', '’24년 대비', '차이' — not a rate ('증감률').
-_DIFFERENCE_HEADER = re.compile(
-    rf"(?:{'|'.join(DIFFERENCE_WORDS)}|차\s*이)(?!\s*[률율])|[(（][A-Z]\s*[-−]\s*[A-Z][)）]"
-)
-_BOUND_AFTER = re.compile(rf"\s*(?:{'|'.join(BOUND_WORDS)}|[{re.escape(RANGE_SIGNS)}])")
-# An increase or decrease written after the amount: '5조 3,267억원(2,252억↑)'.
-_RATE_AFTER = re.compile(r"\s*(?:[↑↓▲▼]|/\s*\d+\s*년\s*간)")
-_DATE_AFTER_COLON = re.compile(
-    rf"(?:(?!,\s)[^\n:：(])*?[:：]\s*~?\s*(?:(?P<y4>(?:19|20)\d\d)\s*[.년]|[{re.escape(APOSTROPHES)}](?P<y2>\d\d)\s*[.년])"
-)
-# Where the words that date an amount stop: a line, a bullet, a list's ', ' (one event each).
-_PHRASE_BREAK = re.compile(r"\n|<br\s*/?>|[○□■▷※●◦]|\s-\s|\?\?|,\s")
-# An amount that covers several years: its period in brackets right after it ('(’25~’40)').
-_Y_ANY = rf"(?:(?:19|20)\d\d|[{re.escape(APOSTROPHES)}]\d\d)"
-_PERIOD_AFTER = re.compile(
-    rf"\s*[(（]\s*(?:사업기간\s*[:：]?\s*)?(?P<a>{_Y_ANY})\s*년?\s*[.]?\s*[{re.escape(RANGE_SIGNS)}-]\s*(?P<b>{_Y_ANY})\s*년?[^)）]{{0,12}}[)）]"
-)
-# Words that make an amount a whole program's or a period's, not one year's; a project's
-# completion year beside its cost ("(‘26년 완료, 566억원)") too.
-_MULTI_YEAR = re.compile(
-    rf"총\s*사업비|총\s*투자|\d+\s*년\s*간|누\s*계|누\s*적|매\s*년|연\s*평균"
-    rf"|(?:(?:19|20)\d\d|[{re.escape(APOSTROPHES)}]\d\d)\s*년?\s*\.?\s*(?:말\s*)?(?:완료|준공|완공)"
-)
-# A year in the bracket right after an amount: '3조 5,682억원(’24년 최종)', '(’23년 결산 기준)'.
-_YEAR_AFTER = re.compile(
-    rf"\s*[(（]\s*(?P<y>(?:19|20)\d\d|[{re.escape(APOSTROPHES)}]\d\d)\s*년도?\s*(?:당초|최종|본예산|추경|결산|예산|기준)?[^)）~∼～]{{0,8}}[)）]"
-)
-# A period written in the amount's phrase: (‘16.1.~’24.7.), 2023~2033, ('25~'40년).
-_PERIOD_IN = re.compile(
-    rf"(?P<a>(?:19|20)\d\d|[{re.escape(APOSTROPHES)}]\d\d)(?:\s*[.년]\s*(?:\d{{1,2}}\s*[.월]?(?:\s*\d{{1,2}}\s*[.일]?)?)?)?\s*[{re.escape(RANGE_SIGNS)}]\s*(?P<b>(?:19|20)\d\d|[{re.escape(APOSTROPHES)}]\d\d)"
-)
-_HEADING_DECORATION = " ●○□■-·'‘’`\t"
-# A cell longer than this may hold a box of items, cut at their markers.
 _BOX_CELL = 60
 # Header labels that introduce the document's own date: '결재일자 2020.2.19.', '시행 …-566 (2025.1.16.)'.
 _DATE_LABEL_BEFORE = re.compile(
@@ -107,63 +62,6 @@ class Clause:
     cell: Cell | None = None
     label: str | None = None  # a cell's row label, or a label/value sheet's field label
     line_start: int = 0  # where its physical line (or cell) starts
-
-
-def year_of(m: re.Match[str], ref_year: int | None = None) -> int:
-    """The four-digit year of a :data:`YEAR_TOKEN` match."""
-    from pipeline.dates import century
-
-    if m.group("y4"):
-        return int(m.group("y4"))
-    return century(int(m.group("y2")), ref_year)
-
-
-def year_tokens(text: str, ref_year: int | None = None) -> list[tuple[int, bool, int, int]]:
-    """Every year written in ``text``: (year, can it be a fiscal year, start, end)."""
-    return [
-        (year_of(m, ref_year), not _NOT_FISCAL_AFTER.match(text, m.end()), m.start(), m.end())
-        for m in YEAR_TOKEN.finditer(text)
-    ]
-
-
-def fiscal_years(text: str, ref_year: int | None = None) -> list[int]:
-    return [y for y, fiscal, _, _ in year_tokens(text, ref_year) if fiscal]
-
-
-# A heading year that names a fiscal year ('2026년도 본예산 편성'): it scopes amounts, but the
-# steps under it happen before that year, so it is not the year in force for dates.
-_BUDGET_YEAR_AFTER = re.compile(r"\s*년?도?\s*(?:본예산|예산|결산|추경|회계|세입|세출|국비)")
-
-
-def scoping_year(title: str, ref_year: int | None = None, for_dates: bool = False) -> int | None:
-    """A year that scopes a heading's whole section: leading the title ('2020년 지방재정 …',
-    "'20년 사업 개요", 'Ⅲ. 2025년 주요업무계획') or dating it ('예산 집행현황('18.6.30 기준)');
-    not one in passing ('발행규모 : … ('19년 이월 3,187억원 포함)')."""
-    for m in YEAR_TOKEN.finditer(title):
-        leading = not title[: m.start()].strip(_HEADING_DECORATION)
-        as_of = _AS_OF.search(title, m.end(), m.end() + 12)
-        if (leading or as_of) and not _NOT_FISCAL_AFTER.match(title, m.end()):
-            if for_dates and _BUDGET_YEAR_AFTER.match(title, m.end()):
-                return None
-            return year_of(m, ref_year)
-    return None
-
-
-def _period_in(phrase: str, ref_year: int | None = None) -> tuple[int, int] | None:
-    """The years of a period written in ``phrase`` (``‘16.1.~’24.7.``), if one is."""
-    from pipeline.dates import century
-
-    found = list(_PERIOD_IN.finditer(phrase))
-    if not found:
-        return None
-    m = found[-1]
-
-    def year(tok: str) -> int:
-        digits = re.sub(r"\D", "", tok)
-        return int(digits) if len(digits) == 4 else century(int(digits), ref_year)
-
-    a, b = year(m.group("a")), year(m.group("b"))
-    return (a, b) if a < b else None
 
 
 class Context:
@@ -500,146 +398,14 @@ class Context:
         return self.heading_year(clause.start, for_dates=True) or self.doc_year
 
     # ── the fiscal year of an amount ──────────────────────────────────────────────────
-    def _year_text(self, token: str) -> int:
-        from pipeline.dates import century
-
-        digits = re.sub(r"\D", "", token)
-        return int(digits) if len(digits) == 4 else century(int(digits), self.doc_year)
-
     def fiscal_year(self, m: MoneyMention) -> tuple[int | None, tuple[int | None, int | None]]:
-        """The amount's fiscal year and period: what it states (:meth:`stated_year`), else
-        the headings above it, the caption under its heading, the document's budget year."""
-        stated = self.stated_year(m)
-        if stated is not None:
-            return stated
-        return self.fallback_year(m), (None, None)
-
-    def fallback_year(self, m: MoneyMention) -> int | None:
-        """The year in force where an amount states none of its own."""
-        if m.clause.cell is not None:
-            return self.budget_year
-        return self.heading_year(m.start) or self._caption_below(m.clause) or self.budget_year
+        """The amount's fiscal year and period (see :func:`pipeline.extract.years.fiscal_year`)."""
+        return years.fiscal_year(self, m)
 
     def stated_year(
         self, m: MoneyMention
     ) -> tuple[int | None, tuple[int | None, int | None]] | None:
-        """``(fiscal_year, (period_start_year, period_end_year))`` of an amount.
-
-        The nearest year stated in its own phrase governs ('13년 … (2,160억원 중 50억원));
-        then a date after a colon ('지급 : ~'20.8월'); for a cell, its column, row and caption;
-        then the headings above it; then the document's budget year. None for a difference
-        (’15년 대비 991억원, a 증감 column), a bound (40억원 이상) and an amount over several
-        years (총사업비, ``3,672억원 ('25~'40)``, which gives the period instead)."""
-        text, clause = self.text, m.clause
-        none: tuple[int | None, int | None] = (None, None)
-        period = _PERIOD_AFTER.match(text, m.end, min(len(text), m.end + 40))
-        if period:
-            a, b = self._year_text(period.group("a")), self._year_text(period.group("b"))
-            if a <= b:
-                return None, (a, b)
-        window = text[max(clause.start, m.start - 80) : m.start]
-        if _DIFFERENCE_BEFORE.search(window[-12:]):
-            return None, none
-        if m.how in ("written", "part") and (
-            _BOUND_AFTER.match(text, m.end) or _RATE_AFTER.match(text, m.end)
-        ):
-            return None, none
-        cuts = list(_PHRASE_BREAK.finditer(window))
-        phrase = window[cuts[-1].end() :] if cuts else window
-        if len(cuts) >= 2 and not phrase.strip() and cuts[-1].group(0).startswith(","):
-            # '▸ ‘25년, 48억원': the amount opens its phrase; the one before names its year
-            phrase = window[cuts[-2].end() : cuts[-1].start()]
-        tokens = year_tokens(phrase, self.doc_year)
-        nearest = phrase[tokens[-1][3] :] if tokens else phrase
-        bracket = self._bracket_around(clause, m)  # the '(…, 41억원)' the amount stands in
-        label = (
-            text[clause.start : m.start].split(":", 1)[0]
-            if ":" in text[clause.start : m.start]
-            else ""
-        )
-        if any(_MULTI_YEAR.search(x) for x in (nearest, bracket, label)):
-            return None, none  # '총사업비 318억원', '3년간 5천억', "(‘26년 완료, 566억원)"
-        span = _period_in(phrase) or _period_in(bracket)
-        if span is not None:  # '사업(‘16.1.~’24.7.) ▹ 260억원', '(‘24.10.~’25.10, 41억원)'
-            return None, span
-        if tokens:
-            year, fiscal = tokens[-1][:2]
-            return (year if fiscal else None), none
-        own = _YEAR_AFTER.match(text, m.end, min(len(text), m.end + 30))
-        if own:  # '3조 5,682억원(’24년 최종)': the year the bracket after it gives
-            return self._year_text(own.group("y")), none
-        if bracket:  # '2023년도 사업 추진 (3개구, 6지구, 4,350백만원)': the bracket's own year
-            around = year_tokens(bracket, self.doc_year) or year_tokens(
-                self._words_before_bracket(clause, m), self.doc_year
-            )
-            if around:
-                year, fiscal = around[-1][:2]
-                return (year if fiscal else None), none
-        after = _DATE_AFTER_COLON.match(text, m.start, min(len(text), m.start + 60))
-        if after:  # '등록보상금 900만원 지급 : ~'20.8월': the item's own date
-            y = after.group("y4") or after.group("y2")
-            return self._year_text(y), none
-        cell, table = clause.cell, clause.table
-        if cell is not None and table is not None:
-            labels = [*cell.header_path, cell.row_label or "", self._line_before(table)]
-            if any(_DIFFERENCE_HEADER.search(h) for h in cell.header_path):
-                return None, none
-            if any(_MULTI_YEAR.search(h) for h in labels):
-                return None, none
-            y = self.cell_year(cell, table) or self.heading_year(m.start)
-            if y:
-                return y, none
-            # a number cell states its year in its table; only a 결재문서's own plan dates it
-            if m.how in ("cell", "stacked") and self.doc.meta.doc_kind != "approval":
-                return None, none
-        return None
-
-    def _bracket_start(self, clause: Clause, m: MoneyMention) -> int | None:
-        """Where the bracket the amount stands in opens, if it does."""
-        depth = 0
-        for i in range(m.start - 1, clause.start - 1, -1):
-            ch = self.text[i]
-            if ch in ")）":
-                depth += 1
-            elif ch in "(（":
-                if depth == 0:
-                    return i
-                depth -= 1
-        return None
-
-    def _bracket_around(self, clause: Clause, m: MoneyMention) -> str:
-        """The text of the bracket the amount stands in ('(‘24.10.~’25.10, 41억원)'), or ''."""
-        opened = self._bracket_start(clause, m)
-        if opened is None:
-            return ""
-        close = self.text.find(")", m.end, clause.end)
-        return self.text[opened : close if close >= 0 else clause.end]
-
-    def _words_before_bracket(self, clause: Clause, m: MoneyMention) -> str:
-        opened = self._bracket_start(clause, m)
-        if opened is None:
-            return ""
-        before = self.text[max(clause.start, opened - 60) : opened]
-        cuts = list(_PHRASE_BREAK.finditer(before))
-        return before[cuts[-1].end() :] if cuts else before
-
-    def _caption_below(self, clause: Clause) -> int | None:
-        """'□ 예 산 : 세입 89억원, 세출 463억원' ⏎ '(’25년 본예산, 단위 : 천원)': a heading's
-        amounts restate the table the caption below it dates."""
-        nl = self.text.find("\n", clause.end)
-        if nl < 0:
-            return None
-        ne = self.text.find("\n", nl + 1)
-        line = self.text[nl + 1 : ne if ne >= 0 else len(self.text)].strip()
-        if line.startswith("(") and "단위" in line:
-            ys = fiscal_years(line, self.doc_year)
-            return ys[0] if ys else None
-        return None
-
-    def _line_before(self, table: Table) -> str:
-        """The text on a table's own line before it (the label of a cell holding a table)."""
-        ls = self.text.rfind("\n", 0, table.char_start) + 1
-        return self.text[ls : table.char_start]
+        return years.stated_year(self, m)
 
     def is_document_date(self, start: int, end: int, date: dt.date | None) -> bool:
         """The document's own date where it dates the document, not a step: after a header

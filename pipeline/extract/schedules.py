@@ -109,7 +109,7 @@ def _rows_of_clause(
         return []  # '1분기 2분기 3분기 4분기', '’17년 ’18.6월': a calendar grid's header row
     leading = bool(steps) and not text[clause.start : steps[0].start].strip(_LEAD_DECORATION)
     fallback = _row_words(ctx, clause) if clause.cell is not None else None
-    rows = []
+    rows: list[ScheduleRow] = []
     for k, d in enumerate(steps):
         lo = steps[k - 1].end if k > 0 else clause.start
         hi = steps[k + 1].start if k + 1 < len(steps) else clause.end
