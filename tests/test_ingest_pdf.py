@@ -13,7 +13,8 @@ from pipeline.errors import (
     EncryptedDocumentError,
     ScannedDocumentError,
 )
-from pipeline.ingest.pdf import _unreadable, close_letter_spacing, read_pdf
+from pipeline.ingest.pdf import _unreadable, read_pdf
+from pipeline.ingest.pdf_tables import close_letter_spacing
 from pipeline.process import process_path
 from scripts.make_pdf_fixtures import LEFT_COLUMN, RIGHT_COLUMN
 

@@ -5,7 +5,7 @@
 * characters drawn twice (a fake-bold table of contents) are de-duplicated;
 * a page whose text layer does not decode (``(cid:N)`` codes, private-use glyphs, Latin
   mojibake) is left out and reported in ``warnings``; a PDF with no readable page fails;
-* tables come from pdfplumber's table finder; tables drawn without outer vertical rules (HWP's
+* tables come from pdfplumber's table finder (:mod:`pipeline.ingest.pdf_tables`); tables drawn without outer vertical rules (HWP's
   default, and the Busan plans' budget tables) are closed at the ends of their horizontal rules,
   so their first and last columns are not lost; merged cells become row/col spans;
 * the remaining words become lines; a page with two columns (an empty gutter with text on both
@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -47,6 +46,16 @@ from pipeline.errors import (
     UnreadableTextError,
 )
 from pipeline.ingest.layout import Block, Grid, GridCell, write_blocks
+from pipeline.ingest.pdf_tables import (
+    WHOLE_NUMBER,
+    PdfGrid,
+    PdfLine,
+    find_tables,
+    grid_of,
+    group_lines,
+    is_layout_box,
+    make_line,
+)
 from pipeline.model import SourceTable, SourceText
 from pipeline.nlp import spaced_junctions
 
@@ -63,47 +72,9 @@ _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-–—]\s*\d{1,4}\s*[-–—]|\d{1,4}(?:\s*/\s*\d{1,4})?|page\s*\d+|\(\s*\d{1,4}\s*\))\s*$",
     re.I,
 )
-_LETTER_SPACED = re.compile(r"(?<!\S)(?:[가-힣0-9]\s){2,}[가-힣0-9](?!\S)")
-_SPACED_CELL = re.compile(r"^[가-힣](?: [가-힣])+$")
 _HANGUL = re.compile(r"[가-힣]")
 _NUMERIC_END = re.compile(r"\d[\d.,~]*$")
 _NUMERIC_START = re.compile(r"^[\d.,~]")
-# A whole number as tables write it: one per line in a cell that stacks several ('132' ⏎ '105').
-_WHOLE_NUMBER = re.compile(r"^[△Δ▲-]?\d{1,3}(?:,\d{3})*$")
-
-
-@dataclass(slots=True)
-class _Line:
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
-
-
-@dataclass(slots=True)
-class _GridCell:
-    row: int
-    col: int
-    row_span: int
-    col_span: int
-    bbox: tuple[float, float, float, float]
-    lines: list[str]
-    page: int
-    text: str = ""
-    tops: list[float] = field(default_factory=list)  # each line's top (y, PDF points)
-
-
-@dataclass(slots=True)
-class _Grid:
-    page: int
-    top: float
-    x0: float
-    x1: float
-    col_edges: list[float]
-    nrows: int
-    cells: list[_GridCell]
 
 
 @dataclass(slots=True)
@@ -113,22 +84,18 @@ class _Para:
     text: str = ""
 
 
-Item = _Para | _Grid
+Item = _Para | PdfGrid
 
 
 @dataclass(slots=True)
 class _Page:
     number: int
     height: float
-    lines: list[tuple[str, _Line | _Grid]] = field(default_factory=list)  # (column, item)
+    lines: list[tuple[str, PdfLine | PdfGrid]] = field(default_factory=list)  # (column, item)
     items: list[Item] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- characters and words
-
-
-def _clean(text: str) -> str:
-    return unicodedata.normalize("NFC", text.replace("\u2024", "·"))
 
 
 def _unreadable(chars: list[dict[str, Any]]) -> str | None:
@@ -159,238 +126,6 @@ def _words(page: Any) -> list[dict[str, Any]]:
             return_chars=True,
         )
     )
-
-
-def _group_lines(words: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Words → lines: words whose vertical extents overlap by half share a line."""
-    lines: list[list[dict[str, Any]]] = []
-    for w in sorted(words, key=lambda w: (w["top"], w["x0"])):
-        if lines:
-            cur = lines[-1]
-            top = min(x["top"] for x in cur)
-            bottom = max(x["bottom"] for x in cur)
-            overlap = min(bottom, w["bottom"]) - max(top, w["top"])
-            if overlap >= 0.5 * min(bottom - top, w["bottom"] - w["top"]):
-                cur.append(w)
-                continue
-        lines.append([w])
-    return [sorted(line, key=lambda w: w["x0"]) for line in lines]
-
-
-def _make_line(words: list[dict[str, Any]]) -> _Line:
-    return _Line(
-        text=" ".join(_clean(w["text"]) for w in words),
-        x0=min(w["x0"] for w in words),
-        x1=max(w["x1"] for w in words),
-        top=min(w["top"] for w in words),
-        bottom=max(w["bottom"] for w in words),
-        size=max(float(w.get("size") or 10.0) for w in words),
-    )
-
-
-def close_letter_spacing(text: str) -> str:
-    """``일 반 회 계`` → ``일반회계``: three or more single syllables in a row, spaced out."""
-    return _LETTER_SPACED.sub(lambda m: m.group(0).replace(" ", ""), text)
-
-
-# ---------------------------------------------------------------- tables
-
-
-def _cluster(values: list[float], tol: float = 2.5) -> list[float]:
-    out: list[float] = []
-    for v in sorted(values):
-        if not out or v - out[-1] > tol:
-            out.append(v)
-    return out
-
-
-def _index(edges: list[float], v: float) -> int:
-    return min(range(len(edges)), key=lambda i: abs(edges[i] - v))
-
-
-def _closing_lines(page: Any, bboxes: list[tuple[float, float, float, float]]) -> list[dict]:
-    """Vertical rules at both ends of each table's horizontal rules, where the PDF drew none."""
-    out: list[dict[str, Any]] = []
-    verticals = page.vertical_edges
-    for x0, top, x1, bottom in bboxes:
-        hs = [
-            e
-            for e in page.horizontal_edges
-            if top - 1 <= e["top"] <= bottom + 1 and e["x1"] > x0 and e["x0"] < x1
-        ]
-        if not hs:
-            continue
-        for x in (min(e["x0"] for e in hs), max(e["x1"] for e in hs)):
-            covered = sum(
-                min(bottom, e["bottom"]) - max(top, e["top"])
-                for e in verticals
-                if abs(e["x0"] - x) < 2 and e["bottom"] > top and e["top"] < bottom
-            )
-            if covered < 0.9 * (bottom - top):
-                out.append(
-                    {
-                        "object_type": "line",
-                        "x0": x,
-                        "x1": x,
-                        "top": top,
-                        "bottom": bottom,
-                        "width": 0,
-                        "height": bottom - top,
-                    }
-                )
-    return out
-
-
-def _find_tables(page: Any) -> list[Any]:
-    tables = page.find_tables()
-    if not tables:
-        return []
-    extra = _closing_lines(page, [t.bbox for t in tables])
-    if extra:
-        tables = page.find_tables({"explicit_vertical_lines": extra})
-    return list(tables)
-
-
-def _box(b: tuple[float, ...]) -> tuple[float, float, float, float]:
-    return (round(b[0], 2), round(b[1], 2), round(b[2], 2), round(b[3], 2))
-
-
-def _split_at_edges(
-    words: list[dict[str, Any]], boxes: list[tuple[float, ...]]
-) -> list[dict[str, Any]]:
-    """Words the text layer glued across a cell border ('예산(A)’24년' over two header cells)
-    are cut at the border, by their characters' positions (a cell spanning columns keeps
-    its words whole)."""
-    out: list[dict[str, Any]] = []
-    for w in words:
-        chars = w.get("chars") or []
-        mid = (w["top"] + w["bottom"]) / 2
-        borders = (
-            {x for b in boxes if b[1] <= mid <= b[3] for x in (b[0], b[2])} if chars else set()
-        )
-        cuts = sorted(e for e in borders if w["x0"] + 1 < e < w["x1"] - 1)
-        if not cuts:
-            out.append(w)
-            continue
-        groups: list[list[dict[str, Any]]] = [[] for _ in range(len(cuts) + 1)]
-        for c in chars:
-            mid = (c["x0"] + c["x1"]) / 2
-            groups[sum(1 for e in cuts if mid > e)].append(c)
-        for g in groups:
-            if g:
-                out.append(
-                    {
-                        **w,
-                        "text": "".join(c["text"] for c in g),
-                        "x0": min(c["x0"] for c in g),
-                        "x1": max(c["x1"] for c in g),
-                        "chars": g,
-                    }
-                )
-    return out
-
-
-def _grid(table: Any, words: list[dict[str, Any]], pno: int) -> _Grid | None:
-    boxes = [tuple(c) for c in table.cells]
-    if not boxes:
-        return None
-    col_edges = _cluster([b[0] for b in boxes] + [b[2] for b in boxes])
-    row_edges = _cluster([b[1] for b in boxes] + [b[3] for b in boxes])
-    if len(col_edges) < 2 or len(row_edges) < 2:
-        return None
-    words = _split_at_edges(words, boxes)
-    cells: list[_GridCell] = []
-    for b in sorted(boxes, key=lambda b: (b[1], b[0])):
-        r0, r1 = _index(row_edges, b[1]), _index(row_edges, b[3])
-        c0, c1 = _index(col_edges, b[0]), _index(col_edges, b[2])
-        if r1 <= r0 or c1 <= c0:
-            continue
-        inside = [
-            w
-            for w in words
-            if b[0] <= (w["x0"] + w["x1"]) / 2 <= b[2]
-            and b[1] <= (w["top"] + w["bottom"]) / 2 <= b[3]
-        ]
-        made = [_make_line(ln) for ln in _group_lines(inside)]
-        lines = [ln.text for ln in made]
-        if all(_SPACED_CELL.match(ln) for ln in lines):
-            lines = [ln.replace(" ", "") for ln in lines]  # a letter-spaced header: 세 입
-        else:
-            lines = [close_letter_spacing(ln) for ln in lines]
-        cells.append(
-            _GridCell(r0, c0, r1 - r0, c1 - c0, _box(b), lines, pno, tops=[ln.top for ln in made])
-        )
-    x0, top, x1, _ = table.bbox
-    nrows = _split_stacked_rows(cells, len(row_edges) - 1)
-    return _Grid(pno, top, x0, x1, col_edges, nrows, cells)
-
-
-_STACK_TOLERANCE = 2.5  # points: lines of one stacked row stand at the same height
-
-
-def _split_stacked_rows(cells: list[_GridCell], nrows: int) -> int:
-    """A table drawn without rules between some of its rows gives one grid row whose cells
-    stack several values ('1,467' ⏎ '1,291' ⏎ '1,527', their labels likewise): split it into
-    one row per line where at least two number cells stack the same number of lines at the
-    same heights. The label next to them splits too; other cells span the new rows.
-    Returns the new row count."""
-    for r in range(nrows - 1, -1, -1):
-        row = [c for c in cells if c.row == r and c.row_span == 1]
-        numeric = [
-            c for c in row if len(c.lines) >= 2 and all(_WHOLE_NUMBER.match(x) for x in c.lines)
-        ]
-        if len(numeric) < 2:
-            continue
-        k = len(numeric[0].lines)
-        tops = numeric[0].tops
-        same = [
-            c
-            for c in numeric
-            if len(c.lines) == k
-            and all(abs(a - b) <= _STACK_TOLERANCE for a, b in zip(c.tops, tops, strict=True))
-        ]
-        if len(same) < 2:
-            continue
-        first_value = min(c.col for c in same)
-        labels = [c for c in row if c.col < first_value and c not in same]
-        label = max(labels, key=lambda c: c.col) if labels else None
-        split = set(map(id, same))
-        if (
-            label is not None
-            and len(label.lines) == k
-            and all(abs(a - b) <= _STACK_TOLERANCE for a, b in zip(label.tops, tops, strict=True))
-        ):
-            split.add(id(label))
-        for c in cells:  # make room: later rows move down, cells across this row grow
-            if c.row > r:
-                c.row += k - 1
-            elif c.row <= r < c.row + c.row_span and id(c) not in split:
-                c.row_span += k - 1
-        for c in [c for c in cells if id(c) in split]:
-            cells.remove(c)
-            x0, top, x1, bottom = c.bbox
-            bounds = [*c.tops[1:], bottom]
-            for i, (line, t) in enumerate(zip(c.lines, c.tops, strict=True)):
-                cells.append(
-                    _GridCell(
-                        r + i,
-                        c.col,
-                        1,
-                        c.col_span,
-                        (x0, t, x1, bounds[i]),
-                        [line],
-                        c.page,
-                        tops=[t],
-                    )
-                )
-        nrows += k - 1
-    cells.sort(key=lambda c: (c.row, c.col))
-    return nrows
-
-
-def _is_layout_box(grid: _Grid) -> bool:
-    """A one-column 'table' is a box drawn around text (a summary, an org chart), not data."""
-    return len(grid.col_edges) == 2
 
 
 # ---------------------------------------------------------------- page layout
@@ -429,10 +164,10 @@ def _gutter(lines: list[list[dict[str, Any]]], width: float) -> float | None:
     return x if both >= 5 else None
 
 
-def _layout_page(page: Any, pno: int) -> tuple[list[tuple[str, _Line | _Grid]], float]:
-    tables = _find_tables(page)
+def _layout_page(page: Any, pno: int) -> tuple[list[tuple[str, PdfLine | PdfGrid]], float]:
+    tables = find_tables(page)
     words = _words(page)
-    grids: list[_Grid] = []
+    grids: list[PdfGrid] = []
     in_table: set[int] = set()
     for t in tables:
         x0, top, x1, bottom = t.bbox
@@ -443,35 +178,35 @@ def _layout_page(page: Any, pno: int) -> tuple[list[tuple[str, _Line | _Grid]], 
             and x0 <= (w["x0"] + w["x1"]) / 2 <= x1
             and top <= (w["top"] + w["bottom"]) / 2 <= bottom
         ]
-        g = _grid(t, [words[i] for i in mine], pno)
+        g = grid_of(t, [words[i] for i in mine], pno)
         if g is None:
             continue
         in_table.update(mine)
         grids.append(g)
     body = [w for i, w in enumerate(words) if i not in in_table]
-    line_words = _group_lines(body)
+    line_words = group_lines(body)
     gutter = _gutter(line_words, float(page.width))
-    entries: list[tuple[float, str, _Line | _Grid]] = []
+    entries: list[tuple[float, str, PdfLine | PdfGrid]] = []
     for lw in line_words:
         if gutter is None:
-            entries.append((lw[0]["top"], "F", _make_line(lw)))
+            entries.append((lw[0]["top"], "F", make_line(lw)))
             continue
         left = [w for w in lw if w["x1"] <= gutter]
         right = [w for w in lw if w["x0"] >= gutter]
         if len(left) + len(right) < len(lw):
-            entries.append((min(w["top"] for w in lw), "F", _make_line(lw)))
+            entries.append((min(w["top"] for w in lw), "F", make_line(lw)))
             continue
         for col, part in (("L", left), ("R", right)):
             if part:
-                entries.append((min(w["top"] for w in part), col, _make_line(part)))
+                entries.append((min(w["top"] for w in part), col, make_line(part)))
     for g in grids:
         col = "F"
         if gutter is not None:
             col = "L" if g.x1 <= gutter else "R" if g.x0 >= gutter else "F"
         entries.append((g.top, col, g))
     entries.sort(key=lambda e: e[0])
-    ordered: list[tuple[str, _Line | _Grid]] = []
-    band: dict[str, list[_Line | _Grid]] = {"L": [], "R": []}
+    ordered: list[tuple[str, PdfLine | PdfGrid]] = []
+    band: dict[str, list[PdfLine | PdfGrid]] = {"L": [], "R": []}
     for _, col, item in entries:
         if col == "F":
             ordered += [("L", x) for x in band["L"]] + [("R", x) for x in band["R"]]
@@ -483,7 +218,7 @@ def _layout_page(page: Any, pno: int) -> tuple[list[tuple[str, _Line | _Grid]], 
     return ordered, float(page.height)
 
 
-def _furniture_key(line: _Line) -> str:
+def _furniture_key(line: PdfLine) -> str:
     return re.sub(r"\d+", "#", line.text.replace(" ", ""))
 
 
@@ -494,14 +229,14 @@ def _drop_furniture(pages: list[_Page]) -> None:
         keys = {
             _furniture_key(it)
             for _, it in p.lines
-            if isinstance(it, _Line) and (it.bottom < 0.08 * p.height or it.top > 0.92 * p.height)
+            if isinstance(it, PdfLine) and (it.bottom < 0.08 * p.height or it.top > 0.92 * p.height)
         }
         counts.update(keys)
     repeated = {k for k, n in counts.items() if n >= 3 and n >= 0.4 * len(pages)}
     for p in pages:
         kept = []
         for col, it in p.lines:
-            in_band = isinstance(it, _Line) and (
+            in_band = isinstance(it, PdfLine) and (
                 it.bottom < 0.08 * p.height or it.top > 0.92 * p.height
             )
             if in_band and (_PAGE_NUMBER.match(it.text) or _furniture_key(it) in repeated):  # type: ignore[union-attr, arg-type]
@@ -512,19 +247,19 @@ def _drop_furniture(pages: list[_Page]) -> None:
 
 def _box_glyphs(p: _Page) -> None:
     """U+F000 → □ where it opens a line at the page's heading indentation, else •."""
-    starts = [it.x0 for _, it in p.lines if isinstance(it, _Line) and len(it.text) > 3]
+    starts = [it.x0 for _, it in p.lines if isinstance(it, PdfLine) and len(it.text) > 3]
     left = min(starts) if starts else 0.0
     for _, it in p.lines:
-        if isinstance(it, _Line) and BOX_GLYPH in it.text:
+        if isinstance(it, PdfLine) and BOX_GLYPH in it.text:
             head = it.text.startswith(BOX_GLYPH) and it.x0 - left <= 12
             rest = it.text[1:] if head else it.text
             it.text = ("□" if head else "") + rest.replace(BOX_GLYPH, "•")
-        elif isinstance(it, _Grid):
+        elif isinstance(it, PdfGrid):
             for c in it.cells:
                 c.lines = [ln.replace(BOX_GLYPH, "•") for ln in c.lines]
 
 
-def _continues(prev: _Line, nxt: _Line, right: float, line_gap: float) -> bool:
+def _continues(prev: PdfLine, nxt: PdfLine, right: float, line_gap: float) -> bool:
     """Is ``nxt`` the wrapped continuation of ``prev`` (same paragraph)? ``line_gap`` is the
     page's usual gap between the lines of one paragraph; a wider one separates paragraphs."""
     if _LINE_MARKER.match(nxt.text):
@@ -547,15 +282,15 @@ def _paragraphs(p: _Page) -> None:
     gaps = sorted(
         b.top - a.bottom
         for (ca, a), (cb, b) in zip(p.lines, p.lines[1:], strict=False)
-        if ca == cb and isinstance(a, _Line) and isinstance(b, _Line) and b.top > a.bottom - 1
+        if ca == cb and isinstance(a, PdfLine) and isinstance(b, PdfLine) and b.top > a.bottom - 1
     )
     line_gap = gaps[len(gaps) // 4] if gaps else 3.0  # the tighter gaps are within paragraphs
     items: list[Item] = []
-    last: dict[str, _Line] = {}
+    last: dict[str, PdfLine] = {}
     current: dict[str, _Para] = {}
     for col, it in p.lines:
-        if isinstance(it, _Grid):
-            if _is_layout_box(it):
+        if isinstance(it, PdfGrid):
+            if is_layout_box(it):
                 for c in sorted(it.cells, key=lambda c: c.row):
                     if c.lines:
                         items.append(_Para(c.lines, p.number))
@@ -601,7 +336,7 @@ def _join_all(pieces: list[list[str]]) -> list[str]:
                 (")", "]", ",", ".", "·", "/", "~")
             ):
                 sep = ""
-            elif _WHOLE_NUMBER.match(text.rsplit(" ", 1)[-1]) and _WHOLE_NUMBER.match(b):
+            elif WHOLE_NUMBER.match(text.rsplit(" ", 1)[-1]) and WHOLE_NUMBER.match(b):
                 sep = " "  # numbers stacked in one cell ('132' ⏎ '105'): several values, not one
             elif _NUMERIC_END.search(text) and _NUMERIC_START.match(b):
                 sep = ""  # a number or date wrapped inside itself: 2016.1 / 2~2016.12
@@ -620,8 +355,8 @@ def _merge_continued(pages: list[_Page]) -> list[Item]:
             prev = items[-1] if items else None
             if (
                 k == 0
-                and isinstance(it, _Grid)
-                and isinstance(prev, _Grid)
+                and isinstance(it, PdfGrid)
+                and isinstance(prev, PdfGrid)
                 and prev.page == it.page - 1
                 and len(prev.col_edges) == len(it.col_edges)
                 and all(abs(a - b) < 4 for a, b in zip(prev.col_edges, it.col_edges, strict=True))
@@ -645,7 +380,7 @@ def _write(items: list[Item]) -> tuple[str, list[SourceTable], list[tuple[int, i
     """The text, its tables, and where each page starts in it: ``(offset, page number)`` for
     every page that has text, in reading order."""
     paras = [it for it in items if isinstance(it, _Para)]
-    cells = [c for it in items if isinstance(it, _Grid) for c in it.cells]
+    cells = [c for it in items if isinstance(it, PdfGrid) for c in it.cells]
     joined = _join_all([p.lines for p in paras] + [c.lines for c in cells])
     for p, t in zip(paras, joined[: len(paras)], strict=True):
         p.text = t
