@@ -229,7 +229,7 @@ def _build(
         if any(c.header for c in raw):
             header_rows = 1 + max(c.row for c in raw if c.header)
         elif len(rows) >= 2:
-            for r in rows:
+            for k, r in enumerate(rows):
                 row_raw = by_row[r]
                 numeric = [
                     c
@@ -238,7 +238,13 @@ def _build(
                     and not _YEAR.match(rendered[(c.row, c.col)])
                 ]
                 leading_empty = r > rows[0] and min(c.col for c in row_raw) > 0
-                if numeric or (r > rows[0] and not leading_empty) or r - rows[0] >= 3:
+                # sub-headers under a group header spanning columns ('일반회계' over 세입|세출)
+                under_group = k > 0 and any(c.col_span > 1 for c in by_row[rows[k - 1]])
+                if (
+                    numeric
+                    or (r > rows[0] and not leading_empty and not under_group)
+                    or r - rows[0] >= 3
+                ):
                     break
                 header_rows = r - rows[0] + 1
             if header_rows >= len(rows):
