@@ -36,10 +36,16 @@ _BARE_SCALE = rf"(?:{BARE_SCALE_RE})(?!\s*(?:{COUNTER_RE})|[가-힣])"
 _ARTICLE_BEFORE = r"(?<!제)(?<!제\s)"
 _LAW_BEFORE = re.compile(r"(?:법|령|규칙|조례|규정|지침|훈령|고시)\s*$")
 _ARTICLE_AFTER = re.compile(r"\s*(?:\(|의\s*\d|제\s*\d|\d*\s*항)")
+# '1조 3,154' with no unit after it: the number after 조 counts 억 ('(공원 5,262, 비공원 1조 3,154)').
+_TRILLION_EOK = (
+    rf"(?:{_NUM})\s*조\s*(?:\d{{1,3}},\d{{3}}|\d{{1,4}})(?![\d,.])"
+    rf"(?!\s*(?:{MONEY_UNIT_RE}|{SCALE_RE}|{COUNTER_RE}|%))(?![가-힣])"
+)
 _BARE_TRILLION = re.compile(rf"(?:{_NUM})(?P<gap>\s*)조$")
 _AMOUNT = re.compile(
     _ARTICLE_BEFORE + rf"(?:(?P<sign>[{NEGATIVE_SIGNS}])\s?(?=\d))?"
     rf"(?P<body>(?:{_PART}\s*)*(?:{_NUM})\s*(?:{SCALE_RE})?\s*원|(?:{_PART}\s*)+원"
+    rf"|{_TRILLION_EOK}"
     rf"|(?:{_PART}\s*)*(?:{_NUM})\s*{_BARE_SCALE})"
     r"(?!칙|화|장|형|료|자|고|인|본|래|리|소|점)"
 )
@@ -82,7 +88,10 @@ def _amount_from_match(m: re.Match[str], offset: int) -> Amount:
     body = m.group("body")
     total = Decimal(0)
     unit = WON
-    for num, scale in _TOKEN.findall(body[: body.rindex(WON)] if body.endswith(WON) else body):
+    tokens = _TOKEN.findall(body[: body.rindex(WON)] if body.endswith(WON) else body)
+    if not body.endswith(WON) and len(tokens) >= 2 and tokens[-2][1] == "조" and not tokens[-1][1]:
+        tokens[-1] = (tokens[-1][0], "억")  # '1조 3,154': 1조 3,154억
+    for num, scale in tokens:
         mult = SCALES[scale] if scale else 1
         total += _decimal(num) * mult
         unit = f"{scale}{WON}" if scale else WON
