@@ -85,6 +85,7 @@ def summary_markdown(s: RunSummary) -> str:
         f"| processed | {s.docs_processed} |",
         f"| unchanged | {s.docs_unchanged} |",
         f"| failed | {s.docs_failed} |",
+        f"| skipped (not documents) | {s.docs_skipped} |",
         f"| removed from input | {len(s.removed)} |",
         "",
         "| table | rows |",

@@ -168,6 +168,8 @@ def _print_summary(s) -> None:  # type: ignore[no-untyped-def]
     t.add_row("processed", str(s.docs_processed))
     t.add_row("unchanged", str(s.docs_unchanged))
     t.add_row("failed", f"[red]{s.docs_failed}[/]" if s.docs_failed else "0")
+    if s.docs_skipped:
+        t.add_row("skipped (not documents)", str(s.docs_skipped))
     if s.removed:
         t.add_row("removed from input", str(len(s.removed)))
     console.print(t)
@@ -179,6 +181,12 @@ def _print_summary(s) -> None:  # type: ignore[no-untyped-def]
     console.print(rows)
     for e in s.errors:
         console.print(f"[red]failed[/] {e.source_path} ({e.stage}): {e.message}")
+    reasons: dict[str, list[str]] = {}
+    for rel, why in s.skipped:
+        reasons.setdefault(why, []).append(rel)
+    for why, rels in reasons.items():
+        shown = ", ".join(rels[:5]) + (f" and {len(rels) - 5} more" if len(rels) > 5 else "")
+        console.print(f"skipped {shown}: {why}", markup=False, highlight=False)
     console.print(f"output: {Path(s.out_dir).resolve()}")
     console.print(
         "query:  duckdb -c \"from read_parquet('"

@@ -14,6 +14,8 @@ from typing import Literal
 
 DocKind = Literal["approval", "work_report", "budget_program", "other"]
 Precision = Literal["day", "month", "quarter", "half", "year"]
+Flow = Literal["expenditure", "revenue"]
+Stage = Literal["request", "budget", "supplementary", "settlement", "plan"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +181,12 @@ class BudgetRow:
     # an amount over several years (총사업비 ('25~'40)): its period, and no fiscal_year
     period_start_year: int | None = None
     period_end_year: int | None = None
+    # where it sits in the document's tree of money (pipeline.extract.tree)
+    parent_budget_id: str | None = None
+    is_total: bool = False
+    same_as_budget_id: str | None = None
+    flow: Flow | None = None
+    stage: Stage | None = None
 
 
 @dataclass(slots=True)
@@ -221,6 +229,8 @@ class Document:
     def page_of(self, pos: int) -> int | None:
         """The page ``pos`` is on: its table cell's own page (a table may run over pages),
         else the page its text starts on."""
+        if not self.page_starts:
+            return None  # converted text has no pages
         for t in self.tables:
             if t.char_start <= pos <= t.char_end:
                 for c in t.cells:
@@ -259,10 +269,12 @@ class RunSummary:
     docs_processed: int
     docs_unchanged: int
     docs_failed: int
+    docs_skipped: int = 0
     rows: dict[str, int] = field(default_factory=dict)
     out_dir: str = ""
     errors: list[ErrorRecord] = field(default_factory=list)
     removed: dict[str, str] = field(default_factory=dict)  # rel_path → doc_id dropped this run
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (rel_path, why) not documents
 
     @property
     def status(self) -> Literal["success", "partial_success", "failure"]:

@@ -8,37 +8,76 @@ document never stops the others.
 from __future__ import annotations
 
 import hashlib
-import re
 import time
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from pipeline import __version__
 from pipeline.errors import StageFailed, describe
 from pipeline.extract import extract
-from pipeline.ingest import read_bytes, read_source, source_file
+from pipeline.ingest import is_document_path, read_bytes, read_source, source_file
 from pipeline.metadata import complete, read_metadata
 from pipeline.model import Document, DocumentMeta, ErrorRecord, SourceFile, SourceText, Span
 from pipeline.segment import segment
 from pipeline.tables import find_tables
 
+# The code that decides a document's rows: a change to any of it is a new pipeline version, so
+# the next run re-processes every document. Paths under the repository root; a folder counts
+# with every module in it. The CLI, the evaluator and the run machinery (how rows are written,
+# not what they are) are left out, so a help-text fix re-processes nothing.
+ROW_DECIDING = (
+    "schemas",
+    "pipeline/__init__.py",
+    "pipeline/ingest",
+    "pipeline/extract",
+    "pipeline/dates.py",
+    "pipeline/errors.py",
+    "pipeline/html_tables.py",
+    "pipeline/metadata.py",
+    "pipeline/model.py",
+    "pipeline/money.py",
+    "pipeline/nlp.py",
+    "pipeline/process.py",
+    "pipeline/rows.py",
+    "pipeline/segment.py",
+    "pipeline/settings.py",
+    "pipeline/tables.py",
+    "pipeline/vocab.py",
+)
+# ... and the modules that do not decide rows.
+NOT_ROW_DECIDING = (
+    "pipeline/checks.py",
+    "pipeline/cli.py",
+    "pipeline/evaluate.py",
+    "pipeline/rerun.py",
+    "pipeline/run.py",
+    "pipeline/store.py",
+)
+_REPO = Path(__file__).resolve().parents[1]
 
-def _code_fingerprint() -> str:
-    """A short hash of the library's source, so that any change to the rules counts as a new
-    pipeline version for the incremental check (not only a bumped release number)."""
+
+def row_deciding_files(root: Path = _REPO) -> list[Path]:
+    out: list[Path] = []
+    for entry in ROW_DECIDING:
+        path = root / entry
+        out.extend(sorted(path.rglob("*.py")) if path.is_dir() else [path])
+    return out
+
+
+def code_fingerprint(root: Path = _REPO) -> str:
+    """A short hash of the code that decides rows (:data:`ROW_DECIDING`), so that any change
+    to a rule or a schema counts as a new pipeline version, not only a bumped release number."""
     h = hashlib.sha256()
-    root = Path(__file__).resolve().parent
-    for f in sorted(root.rglob("*.py")):
+    for f in row_deciding_files(root):
         h.update(f.relative_to(root).as_posix().encode())
         h.update(f.read_bytes())
     return h.hexdigest()[:10]
 
 
-PIPELINE_VERSION = f"{__version__}+{_code_fingerprint()}"
-_SAFE_ID = re.compile(r"[^\w.\-가-힣]+")
+PIPELINE_VERSION = f"{__version__}+{code_fingerprint()}"
 
 
 # Seconds spent per stage in this process (read by the benchmark; cheap enough to keep on).
@@ -67,11 +106,26 @@ def stage(name: str, source_path: str) -> Iterator[None]:
 
 
 def doc_id_for(meta_management_number: str | None, source: SourceFile) -> str:
-    """관리번호 where the document has one, else the file's stem."""
+    """The 관리번호 where the document has one; else its path relative to the input root
+    without the final suffix, ``/`` kept (``부서A/주요업무계획``). Two files never share an id:
+    ``a.hwpx`` and ``a.hwpx.txt`` are ``a`` and ``a.hwpx``; where two documents in one folder
+    differ only by their suffix (``계획.txt``, ``계획.md``), each keeps its suffix."""
     if meta_management_number:
         return meta_management_number
-    stem = Path(source.rel_path).stem if source.format else Path(source.rel_path).name
-    return _SAFE_ID.sub("_", stem).strip("_") or source.sha256[:16]
+    rel = PurePosixPath(source.rel_path)
+    if not rel.suffix or _has_suffix_twin(Path(source.path)):
+        return str(rel)
+    return str(rel.with_suffix(""))
+
+
+def _has_suffix_twin(path: Path) -> bool:
+    try:
+        siblings = list(path.parent.iterdir())
+    except OSError:
+        return False
+    return any(
+        p.name != path.name and p.stem == path.stem and is_document_path(p) for p in siblings
+    )
 
 
 def _merge_meta(found: DocumentMeta, structural: DocumentMeta | None) -> DocumentMeta:

@@ -56,6 +56,7 @@ def document_rows(doc: Document, pipeline_version: str, processed_at: dt.datetim
                 "title": s.title,
                 "char_start": s.char_start,
                 "char_end": s.char_end,
+                "page": doc.page_at(s.char_start),
             }
             for s in doc.sections
         ],
@@ -99,6 +100,7 @@ def document_rows(doc: Document, pipeline_version: str, processed_at: dt.datetim
                 "total_budget_krw": p.total_budget_krw,
                 "char_start": p.char_start,
                 "char_end": p.char_end,
+                "page": doc.page_of(p.char_start),
             }
             for p in doc.projects
         ],
@@ -120,6 +122,14 @@ def document_rows(doc: Document, pipeline_version: str, processed_at: dt.datetim
                 "basis_ok": b.basis_ok,
                 "char_start": b.char_start,
                 "char_end": b.char_end,
+                "parent_budget_id": b.parent_budget_id,
+                "is_total": b.is_total,
+                "same_as_budget_id": b.same_as_budget_id,
+                "flow": b.flow,
+                "stage": b.stage,
+                "period_start_year": b.period_start_year,
+                "period_end_year": b.period_end_year,
+                "page": doc.page_of(b.char_start),
             }
             for b in doc.budgets
         ],
@@ -137,6 +147,7 @@ def document_rows(doc: Document, pipeline_version: str, processed_at: dt.datetim
                 "when_text": r.when_text,
                 "char_start": r.char_start,
                 "char_end": r.char_end,
+                "page": doc.page_of(r.char_start),
             }
             for r in doc.schedules
         ],
@@ -166,6 +177,7 @@ def run_row(s: RunSummary) -> dict[str, Any]:
         "docs_processed": s.docs_processed,
         "docs_unchanged": s.docs_unchanged,
         "docs_failed": s.docs_failed,
+        "docs_skipped": s.docs_skipped,
     }
 
 

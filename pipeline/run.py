@@ -23,7 +23,7 @@ from typing import Any
 import pyarrow as pa
 
 from pipeline.errors import DuplicateDocumentError, TransientError, describe
-from pipeline.ingest import iter_source_paths, read_bytes
+from pipeline.ingest import iter_files, read_bytes, skip_reason
 from pipeline.model import Document, ErrorRecord, RunSummary
 from pipeline.process import PIPELINE_VERSION, process_batch, stage_timer
 from pipeline.rows import document_rows, error_row, run_row
@@ -58,6 +58,7 @@ class RunPlan:
     unchanged: dict[str, str] = field(default_factory=dict)  # rel_path → doc_id
     removed: dict[str, str] = field(default_factory=dict)  # rel_path → doc_id
     read_errors: list[ErrorRecord] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (rel_path, why) not documents
 
     @property
     def seen(self) -> int:
@@ -89,8 +90,12 @@ def plan_run(
     ).to_pylist()
     previous = {r["source_path"]: r for r in prev}
     seen: set[str] = set()
-    for path in iter_source_paths(root):
+    for path in iter_files(root):
         rel = _rel(path, root)
+        why = skip_reason(path)
+        if why is not None:
+            plan.skipped.append((rel, why))
+            continue
         seen.add(rel)
         before = previous.get(rel)
         if only is not None and rel not in only:
@@ -206,6 +211,8 @@ class RunWriter:
             docs_processed=self.processed,
             docs_unchanged=len(self.plan.unchanged),
             docs_failed=len(self.errors),
+            docs_skipped=len(self.plan.skipped),
+            skipped=list(self.plan.skipped),
             out_dir=str(self.store.root),
             errors=list(self.errors),
             removed={} if self.keep_removed else dict(self.plan.removed),

@@ -24,6 +24,8 @@ MONEY_UNITS: dict[str, int] = {
     "십억원": 10**9,
     "조원": 10**12,
 }
+# 억원: the unit right below 조원 in Korean 만-grouping ('1조 3,154' is 1조 3,154억).
+EOK_WON = "억" + WON
 # The contract's `unit` values: a compound scale is reported by the base unit it is written in.
 STATED_UNIT: dict[str, str] = {"십만원": "만원", "천만원": "만원", "십억원": "억원", "백원": WON}
 # Multipliers written between digits: 2조 9,123억, 1억 5천만 (longest first for regexes).
@@ -199,3 +201,23 @@ DIFFERENCE_WORDS = ("대비", "증감", "증가", "감소")
 # Words after an amount that make it a bound: 40억원 이상, 300억원 미만.
 # (a cap — 최대 1억원, 10억 이내 — is the most a program pays that year: it keeps the year)
 BOUND_WORDS = ("이상", "이하", "미만", "초과")
+
+# ── what an amount is: its flow and its stage (contract v2) ──────────────────────────────
+# Words that make money flow in or out. 소요 ('소요예산') says only that money is needed, and a
+# bare 수입 is too often someone else's income (운송수입) to say the government's.
+REVENUE_WORDS = ("세입", "세외수입", "지방세", "교부세", "징수")
+EXPENDITURE_WORDS = ("세출", "지출", "사업비", "투자", "집행")
+# A 세출 통계목 (object of expenditure): 사무관리비, 국외업무여비, 민간위탁금, 행사실비보상금 …
+# — a label ending in 비 (경비), 금 (위탁금, 출연금 …), 수당 or 임차료; not a funding source.
+EXPENDITURE_OBJECT_RE = re.compile(
+    r"[가-힣]+(?:비|위탁금|출연금|부담금|보상금|배상금|전출금|수당|임차료)$"
+)
+FUNDING_SOURCE_RE = re.compile(r"^(?:국비|시비|도비|구비|군비|지방비|국고|민자|자부담|기금|기타)$")
+# The stage of money, most specific first: 추경 over 예산, 집행 over 예산, 소요 over 예산.
+STAGE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("supplementary", re.compile(r"추경|추가경정|변경예산")),
+    ("settlement", re.compile(r"결산|집행|지출(?!계획|예정)|실적|징수액")),
+    ("request", re.compile(r"요구")),
+    ("plan", re.compile(r"소요|총사업비|계획")),
+    ("budget", re.compile(r"예산|당초|현액")),
+)

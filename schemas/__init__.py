@@ -1,15 +1,17 @@
 """pyarrow schemas of the output tables: the one source the writer, the validator and the docs use.
 
-Contract: ``../shared/spec/OUTPUT_SCHEMA.md`` (v1). A column here may be added, never renamed,
-retyped or dropped without a new contract version (record it in ``CONTRACT_VERSION`` and the
-README's changelog).
+Contract: ``../shared/spec/OUTPUT_SCHEMA.md`` (v2), documented in the repository by
+``docs/tables.md``, which is generated from these schemas (``python -m schemas > docs/tables.md``)
+and checked against them by the tests. A column here may be added, never renamed, retyped or
+dropped without a new contract version (record it in ``CONTRACT_VERSION`` and the README's
+changelog).
 """
 
 from __future__ import annotations
 
 import pyarrow as pa
 
-CONTRACT_VERSION = "1"
+CONTRACT_VERSION = "2"
 
 _str = pa.string()
 _ts = pa.timestamp("us", tz="UTC")
@@ -28,7 +30,13 @@ def _schema(table: str, fields: list[tuple[str, pa.DataType, bool, str]]) -> pa.
 DOCUMENTS = _schema(
     "documents",
     [
-        ("doc_id", _str, False, "관리번호 where present, else the source file's stem"),
+        (
+            "doc_id",
+            _str,
+            False,
+            "the 관리번호 where the document has one, else its path relative to the input root "
+            "without the final suffix ('부서A/주요업무계획'); never shared by two files",
+        ),
         ("source_path", _str, False, "path relative to the input root"),
         ("source_sha256", _str, False, "sha256 of the source bytes"),
         ("source_format", _str, False, "txt, md, html, pdf, hwpx"),
@@ -68,6 +76,7 @@ SECTIONS = _schema(
         ("title", _str, False, "heading text, readable form"),
         ("char_start", pa.int32(), False, "span of the whole section, children included"),
         ("char_end", pa.int32(), False, ""),
+        ("page", pa.int16(), True, "page of a PDF original the section starts on (v2)"),
     ],
 )
 
@@ -113,6 +122,7 @@ PROJECTS = _schema(
         ("total_budget_krw", pa.int64(), True, "총사업비 / 소요예산 if stated"),
         ("char_start", pa.int32(), False, "span of the name"),
         ("char_end", pa.int32(), False, ""),
+        ("page", pa.int16(), True, "page of a PDF original the name is on (v2)"),
     ],
 )
 
@@ -135,6 +145,37 @@ BUDGETS = _schema(
         ("basis_ok", pa.bool_(), True, "basis_amount_krw == amount_krw"),
         ("char_start", pa.int32(), False, "span of amount_text"),
         ("char_end", pa.int32(), False, ""),
+        # v2: where the amount sits in the document's tree of money
+        (
+            "parent_budget_id",
+            _str,
+            True,
+            "the row this amount is a part of: its 계 / 합계 / 소계 row, the prose total a "
+            "breakdown follows, the 과목 row of the 총괄 table its 산출근거 lines make up (v2)",
+        ),
+        ("is_total", pa.bool_(), False, "stated as the sum of other rows the document shows (v2)"),
+        (
+            "same_as_budget_id",
+            _str,
+            True,
+            "the earlier row this amount restates: same money, same year, same item (v2)",
+        ),
+        ("flow", _str, True, "expenditure (세출, 사업비, 지출 …) or revenue (세입, 수입 …) (v2)"),
+        (
+            "stage",
+            _str,
+            True,
+            "request (요구), budget (예산, 본예산), supplementary (추경), settlement (결산, "
+            "집행액), plan (계획, 소요예산, 총사업비) (v2)",
+        ),
+        (
+            "period_start_year",
+            pa.int16(),
+            True,
+            "first year of an amount covering several years; fiscal_year is then null (v2)",
+        ),
+        ("period_end_year", pa.int16(), True, "last year of that period (v2)"),
+        ("page", pa.int16(), True, "page of a PDF original the amount is on (v2)"),
     ],
 )
 
@@ -153,6 +194,7 @@ SCHEDULES = _schema(
         ("when_text", _str, False, "as written"),
         ("char_start", pa.int32(), False, "span of when_text"),
         ("char_end", pa.int32(), False, ""),
+        ("page", pa.int16(), True, "page of a PDF original the date is on (v2)"),
     ],
 )
 
@@ -181,6 +223,13 @@ RUNS = _schema(
         ("docs_processed", pa.int32(), False, ""),
         ("docs_unchanged", pa.int32(), False, ""),
         ("docs_failed", pa.int32(), False, ""),
+        (
+            "docs_skipped",
+            pa.int32(),
+            False,
+            "files under the input root that are not documents (unsupported formats, "
+            "excluded names), reported and not processed (v2)",
+        ),
     ],
 )
 
@@ -197,3 +246,30 @@ SCHEMAS: dict[str, pa.Schema] = {
 
 # Tables whose rows belong to one document and are replaced when it is re-processed.
 PER_DOCUMENT_TABLES = ("documents", "sections", "tables", "projects", "budgets", "schedules")
+
+
+def _type_name(t: pa.DataType) -> str:
+    if pa.types.is_list(t):
+        return f"list<{_type_name(t.value_type)}>"
+    if pa.types.is_timestamp(t):
+        return f"timestamp[{t.unit}, {t.tz}]" if t.tz else f"timestamp[{t.unit}]"
+    return {"bool": "bool", "double": "float64", "date32[day]": "date32"}.get(str(t), str(t))
+
+
+def render_markdown() -> str:
+    """The tables' documentation (``docs/tables.md``), written from these schemas."""
+    out = [
+        f"# Output tables — contract v{CONTRACT_VERSION}",
+        "",
+        "Generated from `schemas/` by `python -m schemas > docs/tables.md`; a test checks that",
+        "this file and the schemas agree. Every table is a folder of Parquet files under the",
+        "output root (`data/processed/<table>/`); every extracted row's `char_start`/`char_end`",
+        "index `documents.text`. Columns marked (v2) were added by contract v2.",
+    ]
+    for name, schema in SCHEMAS.items():
+        out += ["", f"## {name}", "", "| column | type | null | meaning |", "|---|---|---|---|"]
+        for f in schema:
+            doc = (f.metadata or {}).get(b"doc", b"").decode()
+            null = "yes" if f.nullable else "no"
+            out.append(f"| {f.name} | {_type_name(f.type)} | {null} | {doc.replace('|', '/')} |")
+    return "\n".join(out) + "\n"

@@ -37,13 +37,14 @@ def test_a_zoo_of_bad_documents(tmp_path):
     (raw / "slides.pptx").write_bytes(b"PK\x03\x04" + b"\x00" * 64)
     s = ingest(raw, tmp_path / "out")
     errors = errors_of(tmp_path / "out")
-    assert set(errors) == {"huge.txt", "latin1.txt", "slides.pptx"}
+    assert set(errors) == {"huge.txt", "latin1.txt"}
     assert (
         errors["huge.txt"][1:] == ("DocumentTooLargeError", errors["huge.txt"][2])
         and "MB limit" in errors["huge.txt"][2]
     )
     assert "neither UTF-8 nor CP949" in errors["latin1.txt"][2]
-    assert "'.pptx' are not read" in errors["slides.pptx"][2]
+    # a file of another format is not a failed document: it is skipped, and said so
+    assert "'.pptx' are not read" in dict(s.skipped)["slides.pptx"]
     docs = dict(
         duckdb.sql(
             f"select source_path, doc_kind from read_parquet('{tmp_path}/out/documents/**/*.parquet')"
@@ -56,7 +57,7 @@ def test_a_zoo_of_bad_documents(tmp_path):
         SEED_003,
         "하위 폴더 (2020)/보고서 '사본' #1.txt",
     } <= set(docs)
-    assert (s.docs_processed, s.docs_failed) == (4, 3)
+    assert (s.docs_processed, s.docs_failed, s.docs_skipped) == (4, 2, 1)
 
 
 def test_a_file_that_vanishes_mid_run_is_recorded_and_the_run_goes_on(tmp_path, monkeypatch):

@@ -1,6 +1,9 @@
-"""Arithmetic checks on the seeds: the real mismatches are reported, and planted ones are found."""
+"""Arithmetic checks on the seeds: the real mismatches are reported, planted ones are found, and
+the checks read the same tree of money as ``budgets.parent_budget_id``."""
 
 from __future__ import annotations
+
+from collections import defaultdict
 
 import pytest
 from conftest import RAW, SEED_000, SEED_003, SEED_004, SEEDS, seed_text
@@ -19,59 +22,85 @@ def checks_of(name: str, text: str | None = None):
 def test_the_seeds_mismatches_are_exactly_these(seed_docs):
     """Every mismatch in the five seeds, as the documents state them (never corrected)."""
     found = {
-        (doc.source.rel_path[:3], c.kind, c.where, c.stated, c.computed)
+        (doc.source.rel_path[:3], c.kind, c.stated / 1000, c.computed / 1000)
         for name in SEEDS
         for doc in [seed_docs[name]]
         for c in check_document(doc)
         if not c.ok
     }
-    # 004's 예산 총괄 lists only the 과목 that exist in 2016: its 2014 and 2015 totals (and so
-    # the 증감 total) include 과목 the table does not show
     assert found == {
-        ("004", "table_total", "T005 계 · 2014년 예산액", 366615, 203515),
-        ("004", "table_total", "T005 계 · 2015예산액 (A)", 1168420, 790180),
-        ("004", "table_total", "T005 계 · 증감 (B-A)", -23240, 355000),
+        # 004's 예산 총괄 lists only the 과목 that exist in 2016: its 2014 and 2015 totals (and
+        # so the 증감 total) include 과목 the table does not show
+        ("004", "total", 366_615, 203_515),
+        ("004", "total", 1_168_420, 790_180),
+        ("004", "total", -23_240, 355_000),
+        # its 추진일정 table restates the 산출근거 with other figures for four items
+        ("004", "restated", 8_200, 17_800),  # 시책추진업무추진비 vs '시책업무추진비 등'
+        ("004", "restated", 16_500, 54_000),  # 해외도시 협력사업 수행 및 현지조사
+        ("004", "restated", 99_500, 69_500),  # 해외도시 초청 정책교류 워크숍
+        ("004", "restated", 118_800, 92_800),  # 현지세미나/우수정책 홍보 로드쇼
     }
+
+
+def test_every_total_with_parts_is_checked_against_exactly_its_parts(seed_docs):
+    """``check`` and ``parent_budget_id`` agree: one check per total that has parts, summing
+    exactly the rows that name it as their parent."""
+    for name in SEEDS:
+        doc = seed_docs[name]
+        parts: dict[str, set[str]] = defaultdict(set)
+        for b in doc.budgets:
+            if b.parent_budget_id:
+                parts[b.parent_budget_id].add(b.budget_id)
+        checked = {c.budget_id: set(c.part_ids) for c in check_document(doc) if c.kind == "total"}
+        assert checked == dict(parts), name
+        assert all(b.is_total for b in doc.budgets if b.budget_id in parts), name
 
 
 def test_004_every_basis_and_group_adds_up(seed_docs):
     checks = check_document(seed_docs[SEED_004])
     basis = [c for c in checks if c.kind == "basis"]
-    groups = [c for c in checks if c.kind == "group"]
+    groups = [c for c in checks if c.kind == "total" and c.where.split()[1] == "T006"]
     assert len(basis) >= 35 and all(c.ok for c in basis)
-    assert len(groups) >= 10 and all(c.ok for c in groups)
-    workshop = next(
-        c for c in groups if c.stated == 99_500_000
-    )  # spans a page-broken, flattened row
+    assert len(groups) >= 12 and all(c.ok for c in groups)
+    workshop = next(c for c in groups if c.stated == 99_500_000)  # a page-broken, flattened row
     assert workshop.parts == 9
-    assert any(
-        c.kind == "row_total" and c.ok and c.stated == 1_145_180_000 for c in checks
-    )  # 총사업비
+    assert any(c.kind == "total" and c.ok and c.stated == 1_145_180_000 for c in checks)
 
 
 def test_000_required_budget_equals_its_parts(seed_docs):
-    (c,) = [c for c in check_document(seed_docs[SEED_000]) if c.kind == "breakdown"]
+    (c,) = [c for c in check_document(seed_docs[SEED_000]) if c.kind == "total"]
     assert (c.stated, c.computed, c.parts, c.ok) == (10_000_000, 10_000_000, 3, True)
+
+
+def test_a_mismatch_names_the_rows_it_summed():
+    text = seed_text(SEED_003).replace("동단위계획형 25억원", "동단위계획형 26억원", 1)
+    doc, checks = checks_of(SEED_003, text)
+    (bad,) = [c for c in checks if not c.ok]
+    said = bad.describe(doc.text)
+    assert "MISMATCH" in said and "summed:" in said
+    for pid, (s, e) in zip(bad.part_ids, bad.part_spans, strict=True):
+        assert f"{pid} {doc.text[s:e]!r} at {s}-{e}" in said
+    assert "'26억원'" in said
 
 
 @pytest.mark.parametrize(
     ("seed", "old", "new", "kind"),
     [
-        (SEED_003, "계\t357,200\t118,575", "계\t357,201\t118,575", "table_total"),
+        (SEED_003, "계\t357,200\t118,575", "계\t357,201\t118,575", "total"),  # a 계 row
         (
             SEED_004,
             "임차 5,000천원 * 2회\t= 10,000천원",
             "임차 5,000천원 * 2회\t= 11,000천원",
             "basis",
         ),
-        (
+        (  # the same slip breaks its 산출근거 group's total
             SEED_004,
             "임차 5,000천원 * 2회\t= 10,000천원",
             "임차 5,000천원 * 2회\t= 11,000천원",
-            "group",
+            "total",
         ),
-        (SEED_000, "다과비(1,500천원)", "다과비(1,600천원)", "breakdown"),
-        (SEED_003, "동단위계획형 25억원", "동단위계획형 26억원", "breakdown"),
+        (SEED_000, "다과비(1,500천원)", "다과비(1,600천원)", "total"),  # a 사용내역 clause
+        (SEED_003, "동단위계획형 25억원", "동단위계획형 26억원", "total"),  # a bracket
     ],
 )
 def test_a_planted_mistake_is_found(seed, old, new, kind):

@@ -132,11 +132,11 @@ def test_bad_documents_become_error_rows(tmp_path):
             f"select source_path, stage, error_type, message from read_parquet('{out}/errors/**/*.parquet')"
         ).fetchall()
     }
-    assert set(errors) == {"empty.txt", "binary.txt", "scan.hwp"}
+    assert set(errors) == {"empty.txt", "binary.txt"}
     assert errors["empty.txt"][1:] == ("EmptyDocumentError", "the file is empty")
     assert "not a text document" in errors["binary.txt"][2]
-    assert "'.hwp' are not read" in errors["scan.hwp"][2]
-    assert (s.docs_processed, s.docs_failed, s.status) == (2, 3, "partial_success")
+    assert "'.hwp' are not read" in dict(s.skipped)["scan.hwp"]  # skipped, not failed
+    assert (s.docs_processed, s.docs_failed, s.status) == (2, 2, "partial_success")
     # the CP949 copy gives the same rows as the UTF-8 original (it has no 관리번호, so its own id)
     docs = dict(
         duckdb.sql(
@@ -292,3 +292,47 @@ def test_the_flow_on_a_local_dask_cluster_gives_the_same_rows(tmp_path, flow_out
         assert table_rows(out, t, drop=("processed_at",)) == table_rows(
             out_default, t, drop=("processed_at",)
         ), t
+
+
+def test_files_of_the_same_stem_in_two_folders_are_two_documents(tmp_path):
+    """Without a 관리번호 a document's id is its path without the suffix: nothing collides."""
+    raw = tmp_path / "raw"
+    for folder in ("부서A", "부서B"):
+        (raw / folder).mkdir(parents=True)
+    shutil.copy(RAW / SEED_003, raw / "부서A" / "주요업무계획.txt")
+    text = (RAW / SEED_003).read_text(encoding="utf-8").replace("357,200", "357,300", 1)
+    (raw / "부서B" / "주요업무계획.txt").write_text(text, encoding="utf-8")
+    (raw / "부서B" / "주요업무계획.md").write_text(
+        "# 2025년 계획\n□ 예산 : 10억원\n", encoding="utf-8"
+    )
+    s = ingest(raw, tmp_path / "out")
+    assert (s.docs_processed, s.docs_failed) == (3, 0)
+    ids = dict(
+        duckdb.sql(
+            f"select source_path, doc_id from read_parquet('{tmp_path}/out/documents/**/*.parquet')"
+        ).fetchall()
+    )
+    assert ids == {
+        "부서A/주요업무계획.txt": "부서A/주요업무계획",
+        # two documents that differ only by their suffix keep it
+        "부서B/주요업무계획.txt": "부서B/주요업무계획.txt",
+        "부서B/주요업무계획.md": "부서B/주요업무계획.md",
+    }
+
+
+def test_files_that_are_not_documents_are_skipped_and_counted(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(RAW / SEED_003, raw / "plan.txt")
+    (raw / "README.md").write_text("about these files", encoding="utf-8")
+    (raw / "metadata.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    (raw / ".hidden.txt").write_text("x", encoding="utf-8")
+    s = ingest(raw, tmp_path / "out")
+    assert (s.docs_seen, s.docs_processed, s.docs_failed, s.docs_skipped) == (1, 1, 0, 3)
+    assert s.status == "success"
+    assert {rel for rel, _ in s.skipped} == {"README.md", "metadata.csv", ".hidden.txt"}
+    assert "'.csv'" in dict(s.skipped)["metadata.csv"]
+    (runs,) = duckdb.sql(
+        f"select docs_skipped from read_parquet('{tmp_path}/out/runs/**/*.parquet')"
+    ).fetchall()
+    assert runs == (3,)

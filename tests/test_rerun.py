@@ -62,7 +62,9 @@ def test_changed_document_shows_its_diff_and_is_written_in_place(tmp_path, raw_c
         timeout=300,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "budgets: +0 -0 ~2" in proc.stdout and "357200000 → 357300000" in proc.stdout
+    # the 계 and the 동단위계획형 amount change, and the summary row that restated the old 계
+    # (357,200) no longer does
+    assert "budgets: +0 -0 ~3" in proc.stdout and "357200000 → 357300000" in proc.stdout
     after = table_rows(out, "budgets")
     assert after != before["budgets"]
 

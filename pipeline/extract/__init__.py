@@ -8,7 +8,9 @@ Data flows one way, in passes (like dlt's extract → normalize → load):
 3. **mentions** (:mod:`.mentions`): every money and date expression, with its span;
 4. **rows** (:mod:`.budgets`, :mod:`.schedules`): mentions + context → rows, with the
    exclusions as named rules (:mod:`.exclusions`);
-5. **links**: each row's section, innermost project and PDF page, and its id.
+5. **links**: each row's section, innermost project and PDF page, and its id;
+6. **tree** (:mod:`.tree`): which amount is a part of which total, which restates which;
+7. **kind** (:mod:`.flow`): each amount's flow (세출 / 세입) and stage (예산, 결산, 계획 …).
 
 Every pattern is built from one vocabulary (:mod:`pipeline.vocab`). Every row's span is into
 ``doc.text``: ``doc.text[row.char_start:row.char_end]`` is what it was read from.
@@ -18,9 +20,11 @@ from __future__ import annotations
 
 from pipeline.extract.budgets import budget_rows
 from pipeline.extract.context import Context
+from pipeline.extract.flow import classify
 from pipeline.extract.mentions import date_mentions, money_mentions
 from pipeline.extract.projects import project_rows
 from pipeline.extract.schedules import schedule_rows
+from pipeline.extract.tree import build_tree
 from pipeline.model import Document, Section
 
 __all__ = ["Context", "extract"]
@@ -44,7 +48,8 @@ def _innermost_project(ctx: Context, doc: Document, pos: int) -> str | None:
 def extract(doc: Document) -> Document:
     doc.projects = project_rows(doc)
     ctx = Context(doc)
-    doc.budgets = budget_rows(ctx, money_mentions(ctx))
+    mentions = money_mentions(ctx)
+    doc.budgets = budget_rows(ctx, mentions)
     doc.schedules = schedule_rows(ctx, date_mentions(ctx))
     for i, b in enumerate(doc.budgets, 1):
         b.budget_id = f"B{i:04d}"
@@ -56,4 +61,7 @@ def extract(doc: Document) -> Document:
         sec = ctx.section_at(r.char_start)
         r.section_id = r.section_id or (sec.section_id if sec else None)
         r.project_id = _innermost_project(ctx, doc, r.char_start)
+    by_start = {m.start: m for m in mentions}
+    build_tree(ctx, doc.budgets, by_start)
+    classify(ctx, doc.budgets, by_start)
     return doc

@@ -30,6 +30,7 @@ from pipeline.vocab import (
     CIRCLE_BULLETS,
     COUNTER_WORD_RE,
     DECLARED_UNIT_RE,
+    EOK_WON,
     MONEY_UNIT_RE,
     MONEY_UNITS,
     NEGATIVE_SIGNS,
@@ -67,7 +68,8 @@ _NUMBER_RE = re.compile(_NUMBER)
 # Inside the bracket after a total: '국비 120', '시비 410', '지방비 35' — a label, then a bare
 # number with no unit or counter of its own.
 _PART = re.compile(
-    rf"(?P<label>[가-힣A-Za-z]{{1,8}})\s*:?\s*(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    rf"(?P<label>[가-힣A-Za-z]{{1,8}})\s*:?\s*(?P<num>(?P<jo>\d+)\s*조\s*(?:\d{{1,3}},\d{{3}}|\d{{1,4}})"
+    rf"|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     rf"(?!\s*(?:{COUNTER_WORD_RE}|{MONEY_UNIT_RE}|[.,]?\d|[가-힣]))"
 )
 _WON_FIELDS = ("예산", "지출")  # label/value program sheets state these in won, without a unit
@@ -167,28 +169,42 @@ def _parts(ctx: Context, clause: Clause, total: Amount, limit: int) -> list[Mone
     m = _BREAKDOWN_START.match(text, total.end, limit)
     if not m:
         return []
-    end = _closing(text, m.end(), limit) if text[m.end() - 1] in "(（" else limit
+    bracketed = text[m.end() - 1] in "(（"
+    end = _closing(text, m.end(), clause.end) if bracketed else limit
     inner = text[m.end() : end]
     parts = list(_PART.finditer(text, m.end(), end))
     if not parts or any(ch.isdigit() for ch in _PART.sub("", inner)):
         return []
     mult = MONEY_UNITS[total.unit]
-    out = []
+    out: list[MoneyMention] = []
+    owners: list[int] = [total.start]  # a bracket after a part holds that part's own parts
+    pos = m.end()
     for p in parts:
-        value = float(p.group("num").replace(",", ""))
-        krw = round(value * mult)
-        if abs(krw - value * mult) > 0.5:
-            continue
+        for ch in text[pos : p.start()]:
+            if ch in "(（" and out:
+                owners.append(out[-1].start)
+            elif ch in ")）" and len(owners) > 1:
+                owners.pop()
+        pos = p.end()
+        num = p.group("num")
+        if p.group("jo"):  # '1조 3,154' in an 억원 breakdown: 1조 3,154억
+            eok = int(p.group("jo")) * 10_000 + int(num.split("조")[1].replace(",", ""))
+            krw, unit = eok * MONEY_UNITS[EOK_WON], EOK_WON
+        else:
+            value = float(num.replace(",", ""))
+            krw, unit = round(value * mult), total.unit
+            if abs(krw - value * mult) > 0.5:
+                continue
         out.append(
             MoneyMention(
                 p.start("num"),
                 p.end("num"),
-                p.group("num"),
+                num,
                 krw,
-                total.unit,
+                unit,
                 clause,
                 "part",
-                total.start,
+                owners[-1],
                 p.group("label"),
             )
         )

@@ -87,3 +87,27 @@ def task_from(before: str, after: str) -> str:
     if task.count("(") > task.count(")"):
         task += ")"  # '추진(1차) : ’11.6월': the bracket the date's colon left open
     return task
+
+
+# Words that say only 'money' or 'when', dropped before two items are compared.
+_NOT_ITEM_WORDS = re.compile(
+    r"소요|예산|금액|집행|사업비|사업|총액|\(안\)|[‘’'`]?\d+\s*년도?|[^가-힣A-Za-z0-9]"
+)
+
+
+def item_words(item: str) -> str:
+    """An item's letters once spaces, signs and money words are gone (``예산 : 세입`` → ``세입``)."""
+    return _NOT_ITEM_WORDS.sub("", item)
+
+
+def item_pieces(item: str) -> set[str]:
+    """The three-letter pieces of :func:`item_words`."""
+    s = item_words(item)
+    return {s[i : i + 3] for i in range(len(s) - 2)}
+
+
+def item_overlap(a: str, b: str) -> int:
+    """How much two items name the same thing: the three-letter pieces they share once spaces,
+    signs and money words are gone (``홍보 매뉴얼 제작`` and ``홍보매뉴얼 제작(3개분야)``
+    share ``홍보매``, ``보매뉴`` …)."""
+    return len(item_pieces(a) & item_pieces(b))

@@ -60,24 +60,43 @@ NOT_DOCUMENTS = frozenset(
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
 
-def is_document_path(path: Path) -> bool:
+def skip_reason(path: Path) -> str | None:
+    """Why a file under the input root is not a document to read, or ``None`` when it is one.
+
+    Skipped files are counted and reported (``runs.docs_skipped``), never silently dropped
+    and never failures: a ``.csv`` beside the documents is not an error."""
     name = path.name
     if name.startswith(".") or name.startswith("~$"):
-        return False
-    return path.stem.lower() not in NOT_DOCUMENTS
+        return "a hidden or temporary file"
+    if path.stem.lower() in NOT_DOCUMENTS:
+        return "it describes the documents (README, SOURCES, LICENSE …), it is not one"
+    fmt = format_of(path)
+    if fmt not in FORMATS:
+        known = ", ".join(sorted({f".{k}" for k in FORMATS}))
+        return f"files of type '.{fmt}' are not read by gyeoljae (it reads {known})"
+    return None
 
 
-def iter_source_paths(root: Path) -> Iterator[Path]:
-    """Every candidate document under ``root``, in a stable (sorted) order."""
+def is_document_path(path: Path) -> bool:
+    return skip_reason(path) is None
+
+
+def iter_files(root: Path) -> Iterator[Path]:
+    """Every file under ``root`` (hidden folders aside), in a stable (sorted) order."""
     if root.is_file():
         yield root
         return
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            path = Path(dirpath) / name
-            if is_document_path(path):
-                yield path
+            yield Path(dirpath) / name
+
+
+def iter_source_paths(root: Path) -> Iterator[Path]:
+    """Every document under ``root`` that a reader reads, in a stable (sorted) order."""
+    for path in iter_files(root):
+        if is_document_path(path):
+            yield path
 
 
 def format_of(path: Path) -> str:
