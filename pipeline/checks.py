@@ -18,7 +18,7 @@ A mismatch names the rows it summed, with their ids and spans.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.model import BudgetRow, Document
 from pipeline.vocab import MONEY_UNITS, WON
@@ -135,7 +135,10 @@ def _restated_checks(doc: Document) -> list[ArithmeticCheck]:
         target = by_id[target_id]
         if all(r.amount_krw == target.amount_krw for r in rows):
             continue
-        out.append(_check(doc, "restated", _where(target), target, rows))
+        check = _check(doc, "restated", _where(target), target, rows)
+        # a figure restated in a coarser unit is the same money rounded or cut to that unit
+        step = max(MONEY_UNITS.get(x.unit, 1) for x in (target, *rows))
+        out.append(replace(check, tolerance=max(check.tolerance, float(step))))
     return out
 
 

@@ -26,6 +26,8 @@ class TreeSettings:
     # Amounts listed after a total ('655억원 (시정형 450억원, …)') are its parts when their sum is
     # this close to it (a mistake in the document stays visible to `gyeoljae check`).
     breakdown_tolerance: float = 0.2
+    # Lines above a table read as its caption (세출예산 9,322백만원 ⏎ (단위 : 백만원)).
+    caption_lines: int = 3
     # Characters before a prose amount that may say what it is (세입, 세출, 본예산 …).
     words_before_amount: int = 40
 

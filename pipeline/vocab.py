@@ -198,6 +198,10 @@ ADMIN_HEADING_RE = re.compile(
 )
 # Words before an amount that make it a difference, not a level: 대비, 증감, 증가, 감소.
 DIFFERENCE_WORDS = ("대비", "증감", "증가", "감소")
+# A column of differences: '증감', '증감(B-A)', '’24년 대비', '차이' — not a rate ('증감률').
+DIFFERENCE_HEADER_RE = re.compile(
+    rf"(?:{'|'.join(DIFFERENCE_WORDS)}|차\s*이)(?!\s*[률율])|[(（][A-Z]\s*[-−]\s*[A-Z][)）]"
+)
 # Words after an amount that make it a bound: 40억원 이상, 300억원 미만.
 # (a cap — 최대 1억원, 10억 이내 — is the most a program pays that year: it keeps the year)
 BOUND_WORDS = ("이상", "이하", "미만", "초과")
@@ -214,8 +218,9 @@ EXPENDITURE_OBJECT_RE = re.compile(
 )
 FUNDING_SOURCE_RE = re.compile(r"^(?:국비|시비|도비|구비|군비|지방비|국고|민자|자부담|기금|기타)$")
 # The stage of money, most specific first: 추경 over 예산, 집행 over 예산, 소요 over 예산.
+# A 최종예산 (the budget after its 추경s) is supplementary; a 당초예산 the budget as passed.
 STAGE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("supplementary", re.compile(r"추경|추가경정|변경예산")),
+    ("supplementary", re.compile(r"추경|추가경정|변경예산|최종예산|최종")),
     ("settlement", re.compile(r"결산|집행|지출(?!계획|예정)|실적|징수액")),
     ("request", re.compile(r"요구")),
     ("plan", re.compile(r"소요|총사업비|계획")),

@@ -63,6 +63,8 @@ def test_where_a_date_is_a_step(text, steps):
         ("○ 인력 (’25.1월, 단위 : 명)\n", "caption"),
         ("《 감염병예방법 주요 개정내용(’20. 8. 12.) 》\n", "caption"),
         ("○ 청년수당 매월 50만원 지급\n", "rate"),
+        ("ㅇ 예산금액 : 8.2억원(행사운영비 1.2, 시설비 7)\n", "money_part"),
+        ("• 초미세먼지(PM-2.5) 유지관리\n", "code"),
     ],
 )
 def test_date_exclusions_name_their_reason(text, rule):

@@ -221,12 +221,15 @@ def test_the_flow_the_words_name(words, flow):
         (["예산집행금액"], "settlement"),
         (["2024 결산"], "settlement"),
         (["제1회 추경"], "supplementary"),
+        (["’24년 최종예산"], "supplementary"),
+        (["’24년 당초예산"], "budget"),
         (["예산 요구내역 및 산출근거"], "request"),
         (["2016년도 소요 예산(안)"], "plan"),
         (["총사업비"], "plan"),
         (["지출"], "settlement"),
         (["지출계획"], "plan"),
         (["집행액", "총사업비"], "settlement"),
+        (["’24년 예산(B)", "보전지출"], "budget"),  # the column before the row label
         (["구분"], None),
     ],
 )

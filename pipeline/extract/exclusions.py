@@ -157,6 +157,29 @@ def _rate(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool:
     return d.date.recurrence is not None and bool(_AMOUNT_AFTER.match(ctx.text, d.date.end))
 
 
+_BARE_MONTH_DAY = re.compile(r"^\d{1,2}\.\d{1,2}$")  # '1.2', '2.5': no year, no 월 or 일
+_MONEY_BEFORE_BRACKET = re.compile(rf"(?:{MONEY_UNIT_RE}|억|조)\s*$")
+_CODE_BEFORE = re.compile(r"[A-Za-z]-?$")
+
+
+def _money_part(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool:
+    """'8.2억원(행사운영비 1.2, 시설비 7)': a number in the bracket after an amount is a part of
+    it in its unit, not the 2nd of January."""
+    if not _BARE_MONTH_DAY.match(d.date.text.strip()):
+        return False
+    text = ctx.text
+    opened = text.rfind("(", d.clause.start, d.date.start)
+    if opened < 0 or text.find(")", opened, d.date.start) >= 0:
+        return False
+    return bool(_MONEY_BEFORE_BRACKET.search(text, max(d.clause.start, opened - 8), opened))
+
+
+def _code(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool:
+    """'PM-2.5', 'PM2.5': a number in a code or a name, not a date."""
+    before = ctx.text[max(0, d.date.start - 2) : d.date.start]
+    return bool(_BARE_MONTH_DAY.match(d.date.text.strip())) and bool(_CODE_BEFORE.search(before))
+
+
 def _no_calendar(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool:
     return d.date.start_date is None and d.date.end_date is None
 
@@ -173,6 +196,12 @@ DATE_EXCLUSIONS: tuple[Exclusion[DateMention], ...] = (
         "caption", "the date a table's caption gives its figures (’25.1월, 단위 : 명)", _caption
     ),
     Exclusion("rate", "a recurrence that says how often money is paid (매월 50만원)", _rate),
+    Exclusion(
+        "money_part",
+        "a part listed after an amount, in its unit (8.2억원(시설비 1.2, …))",
+        _money_part,
+    ),
+    Exclusion("code", "a number in a code or a name (PM-2.5)", _code),
 )
 
 

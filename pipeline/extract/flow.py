@@ -18,9 +18,10 @@ from collections import defaultdict
 
 from pipeline.extract.context import Context
 from pipeline.extract.mentions import MoneyMention
-from pipeline.model import BudgetRow, Flow, Stage
+from pipeline.model import BudgetRow, Flow, Stage, Table
 from pipeline.settings import TREE
 from pipeline.vocab import (
+    DIFFERENCE_HEADER_RE,
     EXPENDITURE_OBJECT_RE,
     EXPENDITURE_WORDS,
     FUNDING_SOURCE_RE,
@@ -41,11 +42,14 @@ def flow_of(texts: list[str]) -> Flow | None:
 
 
 def stage_of(texts: list[str]) -> Stage | None:
-    """The most specific stage the words name (추경 over 예산, 집행 over 예산, 소요 over 예산)."""
-    joined = " ".join(texts).replace(" ", "")
-    for stage, pattern in STAGE_PATTERNS:
-        if pattern.search(joined):
-            return stage  # type: ignore[return-value]
+    """The stage the first of ``texts`` that names one names (a column header before a row
+    label: ``’24년 예산(B)`` over 보전지출), the most specific in it (추경 over 예산, 집행 over
+    예산, 소요 over 예산)."""
+    for text in texts:
+        joined = text.replace(" ", "")
+        for stage, pattern in STAGE_PATTERNS:
+            if pattern.search(joined):
+                return stage  # type: ignore[return-value]
     return None
 
 
@@ -82,6 +86,11 @@ class _Words:
         )
         return [self.ctx.text[lo : m.start], m.label or "", r.item]
 
+    def is_difference(self, r: BudgetRow) -> bool:
+        m = self.mentions.get(r.char_start)
+        cell = m.clause.cell if m is not None else None
+        return cell is not None and any(DIFFERENCE_HEADER_RE.search(h) for h in cell.header_path)
+
     def labels(self, r: BudgetRow) -> list[str]:
         """A cell's row label and 과목, a part's label, a prose item: where a 세출 통계목 is named."""
         m = self.mentions.get(r.char_start)
@@ -91,34 +100,53 @@ class _Words:
         return [m.label] if m is not None and m.label else [r.item]
 
     def around(self, r: BudgetRow) -> list[str]:
-        """The table's caption and the nearest heading, when they are about money."""
+        """The lines captioning the amount's table and the nearest heading that is about money."""
         m = self.mentions.get(r.char_start)
         out = []
         if m is not None and m.clause.table is not None:
-            t = m.clause.table
-            ls = self.ctx.text.rfind("\n", 0, max(0, t.char_start - 1))
-            out.append(self.ctx.text[max(0, ls) : t.char_start])
+            out.append(self._caption(m.clause.table))
         for s in self.ctx.headings(r.char_start):
             if MONEY_HEADER_RE.search(s.title.replace(" ", "")):
                 out.append(s.title)
                 break
         return out
 
+    def _caption(self, table: Table) -> str:
+        """Up to :attr:`~pipeline.settings.TreeSettings.caption_lines` lines right above a table
+        (``세출예산 9,322백만원`` ⏎ ``(단위 : 백만원)``), never above the table before it or the
+        heading it stands under."""
+        text, start = self.ctx.text, table.char_start
+        floor = max((t.char_end for t in self.ctx.doc.tables if t.char_end <= start), default=0)
+        section = self.ctx.section_at(start)
+        if section is not None:  # nor above the heading the table stands under ...
+            head = section.char_start
+            before = [
+                s
+                for s in self.ctx.doc.sections
+                if s.char_end <= head and s.depth <= section.depth and s.char_end > floor
+            ]
+            if before:  # ... unless a heading with nothing under it heads it ('□ 예 산')
+                prev = max(before, key=lambda s: s.char_end)
+                if not text[prev.head_end : prev.char_end].strip():
+                    head = prev.char_start
+            floor = max(floor, head)
+        lo = start
+        for _ in range(TREE.caption_lines + 1):
+            nl = text.rfind("\n", floor, max(floor, lo - 1))
+            if nl < 0:
+                lo = floor
+                break
+            lo = nl
+        return text[lo:start]
 
-def classify(ctx: Context, rows: list[BudgetRow], mentions: dict[int, MoneyMention]) -> None:
-    """Set ``flow`` and ``stage`` on one document's rows (after :func:`.tree.build_tree`)."""
-    words = _Words(ctx, mentions)
-    by_id = {r.budget_id: r for r in rows}
+
+def _propagate(rows: list[BudgetRow], by_id: dict[str, BudgetRow]) -> None:
+    """Down the tree (a part has its total's flow and stage), up it (a total the flow all its
+    parts share), across restatements (the same money has one flow) — twice settles it."""
     children: dict[str, list[BudgetRow]] = defaultdict(list)
     for r in rows:
         if r.parent_budget_id:
             children[r.parent_budget_id].append(r)
-    for r in rows:
-        own = words.own(r)
-        r.flow = flow_of(own)
-        if r.flow is None and any(_is_object(x) for x in words.labels(r)):
-            r.flow = "expenditure"  # a 세출 통계목: 사무관리비, 국외업무여비 …
-        r.stage = stage_of(own)
 
     def depth(r: BudgetRow) -> int:
         d, p = 0, r
@@ -127,15 +155,14 @@ def classify(ctx: Context, rows: list[BudgetRow], mentions: dict[int, MoneyMenti
         return d
 
     ordered = sorted(rows, key=depth)
-    for _ in range(2):  # down the tree, up the tree, across restatements — twice settles it
+    for _ in range(2):
         for r in ordered:
             parent = by_id.get(r.parent_budget_id or "")
             if parent is not None:
                 r.flow = r.flow or parent.flow
                 r.stage = r.stage or parent.stage
         for r in reversed(ordered):
-            kids = children.get(r.budget_id, [])
-            flows = {k.flow for k in kids}
+            flows = {k.flow for k in children.get(r.budget_id, [])}
             if r.flow is None and len(flows) == 1:
                 r.flow = flows.pop()
         for r in rows:
@@ -143,8 +170,27 @@ def classify(ctx: Context, rows: list[BudgetRow], mentions: dict[int, MoneyMenti
             if same is not None:
                 r.flow = r.flow or same.flow
                 same.flow = same.flow or r.flow
+
+
+def classify(ctx: Context, rows: list[BudgetRow], mentions: dict[int, MoneyMention]) -> None:
+    """Set ``flow`` and ``stage`` on one document's rows (after :func:`.tree.build_tree`): the
+    amount's own words, then its table's caption and its heading, then the tree; a 세출 통계목
+    (사무관리비) last, so that 부담금 in a 세입 table stays revenue."""
+    words = _Words(ctx, mentions)
+    by_id = {r.budget_id: r for r in rows}
     for r in rows:
-        if r.flow is None or r.stage is None:
-            around = words.around(r)
-            r.flow = r.flow or flow_of(around)
-            r.stage = r.stage or stage_of(around)
+        own = words.own(r)
+        r.flow, r.stage = flow_of(own), stage_of(own)
+    for r in rows:
+        if r.flow is None:
+            r.flow = flow_of(words.around(r))
+    _propagate(rows, by_id)
+    for r in rows:
+        if r.flow is None and any(_is_object(x) for x in words.labels(r)):
+            r.flow = "expenditure"  # a 세출 통계목: 사무관리비, 국외업무여비 …
+    _propagate(rows, by_id)
+    for r in rows:
+        if r.stage is None:
+            r.stage = stage_of(words.around(r))
+        if words.is_difference(r):
+            r.stage = None  # a 증감 column is no money at any stage

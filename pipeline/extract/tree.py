@@ -43,10 +43,9 @@ from pipeline.extract.mentions import MoneyMention
 from pipeline.extract.phrases import item_overlap, item_pieces, item_words
 from pipeline.model import BudgetRow, Cell, Table
 from pipeline.settings import TREE
-from pipeline.vocab import CATEGORY_RE, DIFFERENCE_WORDS, MONEY_UNITS, TOTAL_LABEL_RE
+from pipeline.vocab import CATEGORY_RE, DIFFERENCE_HEADER_RE, MONEY_UNITS, TOTAL_LABEL_RE
 
 _TOTAL_COLUMN = re.compile(r"^(?:총|총계|계|합계|소계|총액|총사업비)$")
-_DIFFERENCE = re.compile("|".join(DIFFERENCE_WORDS) + r"|차\s*이|[(（][A-Z]\s*[-−]\s*[A-Z][)）]")
 _BREAKDOWN_CLAUSE = re.compile(r"\s*[(（]|\s*[○-]?\s*(?:사용\s*내역|세부\s*내역|내역|구성)\s*[:：]")
 _CLAUSE_END = re.compile(r"\n|[○□■※]|\s-\s|\?\?")
 _LEVEL = {"○": 0, "-": 1, "▷": 2}
@@ -278,7 +277,7 @@ def total_columns(tree: _Tree) -> None:
                     if c.header_path
                     and c.header_path[:-1] == tc.header_path[:-1]
                     and (r, c) not in totals
-                    and not any(_DIFFERENCE.search(h) for h in c.header_path)
+                    and not any(DIFFERENCE_HEADER_RE.search(h) for h in c.header_path)
                 ]
                 if parts:  # stated as their sum, even where they belong to a column's total
                     t.is_total = True

@@ -19,6 +19,7 @@ from pipeline.dates import century
 from pipeline.vocab import (
     APOSTROPHES,
     BOUND_WORDS,
+    DIFFERENCE_HEADER_RE,
     DIFFERENCE_WORDS,
     RANGE_SIGNS,
     YEAR_BOUND_WORDS,
@@ -41,11 +42,6 @@ _NOT_FISCAL_AFTER = re.compile(rf"\s*(?:년도?)?\s*(?:최종\s*)?(?:{'|'.join(Y
 _AS_OF = re.compile(r"기준")
 
 _DIFFERENCE_BEFORE = re.compile(rf"(?:{'|'.join(DIFFERENCE_WORDS)})\s*[:：]?\s*$")
-
-# A column of differences: '증감', '증감(B-A)', '’24년 대비', '차이' — not a rate ('증감률').
-_DIFFERENCE_HEADER = re.compile(
-    rf"(?:{'|'.join(DIFFERENCE_WORDS)}|차\s*이)(?!\s*[률율])|[(（][A-Z]\s*[-−]\s*[A-Z][)）]"
-)
 
 _BOUND_AFTER = re.compile(rf"\s*(?:{'|'.join(BOUND_WORDS)}|[{re.escape(RANGE_SIGNS)}])")
 
@@ -220,7 +216,7 @@ def stated_year(
     cell, table = clause.cell, clause.table
     if cell is not None and table is not None:
         labels = [*cell.header_path, cell.row_label or "", _line_before(ctx, table)]
-        if any(_DIFFERENCE_HEADER.search(h) for h in cell.header_path):
+        if any(DIFFERENCE_HEADER_RE.search(h) for h in cell.header_path):
             return None, none
         if any(_MULTI_YEAR.search(h) for h in labels):
             return None, none
