@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import duckdb
 import pytest
-from conftest import RAW, SEED_000, SEED_003, SEED_004, SEEDS, seed_text
+from conftest import RAW, SEED_000, SEED_003, SEED_004, SEEDS, needs_shared, seed_text
 
 from pipeline.checks import check_document
 from pipeline.model import SourceFile
@@ -112,3 +113,35 @@ def test_a_planted_mistake_is_found(seed, old, new, kind):
         (c.kind, c.where) for c in before if not c.ok
     }
     assert any(k == kind for k, _ in new_bad), new_bad
+
+
+@needs_shared
+def test_every_busan_total_adds_up_but_the_documents_own_slips(external_run):
+    """The ten Busan work plans, read back from Parquet: each total with parts equals the sum
+    of the rows whose parent it is, within half its unit — except where the document itself
+    does not add up."""
+    out, _ = external_run
+    units = {"원": 1, "천원": 10**3, "만원": 10**4, "백만원": 10**6, "억원": 10**8, "조원": 10**12}
+    rows = duckdb.sql(
+        f"""
+        with b as (from read_parquet('{out}/budgets/**/*.parquet', hive_partitioning=true)
+                   where doc_id like 'busan_2025_major_work_plans/%'),
+        parts as (select doc_id, parent_budget_id as budget_id, sum(amount_krw) as parts
+                  from b where parent_budget_id is not null group by all)
+        select b.doc_id, b.amount_text, b.unit, b.amount_krw, p.parts, b.is_total
+        from b join parts p using (doc_id, budget_id)
+        """
+    ).fetchall()
+    assert len(rows) >= 120 and all(is_total for *_, is_total in rows)
+    slips = {
+        (doc.split("/")[-1], text)
+        for doc, text, unit, amount, parts, _ in rows
+        if abs(amount - parts) * 2 >= max(1, units[unit])
+    }
+    assert slips == {
+        # a 2025–2033 fund table whose '······' column hides five of its nine years
+        ("2025년 금융창업정책관 주요업무계획", "4,590"),
+        ("2025년 금융창업정책관 주요업무계획", "9,000"),
+        # '사업비 : 약 14억원' over 4억 6천만원 and 9억 9천만원: an approximate total
+        ("2025년 주택건축국 주요업무계획", "14억원"),
+    }

@@ -22,7 +22,7 @@ from pipeline.extract.budgets import budget_rows
 from pipeline.extract.context import Context
 from pipeline.extract.flow import classify
 from pipeline.extract.mentions import date_mentions, money_mentions
-from pipeline.extract.projects import project_rows
+from pipeline.extract.projects import attach_own_facts, project_rows
 from pipeline.extract.schedules import schedule_rows
 from pipeline.extract.tree import build_tree
 from pipeline.model import Document, Section
@@ -64,4 +64,5 @@ def extract(doc: Document) -> Document:
     by_start = {m.start: m for m in mentions}
     build_tree(ctx, doc.budgets, by_start)
     classify(ctx, doc.budgets, by_start)
+    attach_own_facts(doc)
     return doc

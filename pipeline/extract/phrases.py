@@ -83,7 +83,9 @@ def task_from(before: str, after: str) -> str:
     """A dated step's task: the words before its date, else the words after it."""
     task = before if clean(before).strip(" ~:;,)(") else after
     task = _EMPTY_PARENS.sub(" ", task)
-    task = _LEADING_PARTICLE.sub("", clean(task).strip(" ~:;,)("))
+    task = clean(
+        _LEADING_PARTICLE.sub("", clean(task).strip(" ~:;,)("))
+    )  # '(향후계획) …' kept whole
     if task.count("(") > task.count(")"):
         task += ")"  # '추진(1차) : ’11.6월': the bracket the date's colon left open
     return task

@@ -31,6 +31,8 @@ _PROJECT_MARKER = re.compile(
 _GLYPH_BULLET = re.compile(r"^(?:\?|[·•▪∙])$")
 # A flattened table's letter-spaced column label glued to an item name: '… 설립 과 제 보 완'
 _SPACED_LABEL_TAIL = re.compile(r"(?:\s[가-힣]){3,}\s*$")
+# Another circled number inside a name: the items of a flattened list, run together.
+_LISTED = re.compile(rf"\s[{_CIRCLED}]\s")
 
 
 def _is_project_section(
@@ -134,6 +136,8 @@ def project_rows(doc: Document) -> list[Project]:
         if span is None:
             continue
         name = doc.text[span[0] : span[1]]
+        if _LISTED.search(name):
+            continue  # '해운대1,2 ② 화명·금곡 ③ 다대 일대': a list of places run together, not one name
         key = re.sub(r"[\W_]+", "", name)
         if key in seen:
             sec_project[s.section_id] = seen[key]
@@ -157,3 +161,42 @@ def project_rows(doc: Document) -> list[Project]:
         sec_project[s.section_id] = pid
         seen[key] = pid
     return projects
+
+
+_TOTAL_COST = re.compile(r"총\s*사업비")
+_PERIOD = re.compile(r"사업\s*기간|추진\s*기간")
+
+
+def attach_own_facts(doc: Document) -> None:
+    """A project's 총사업비 and 사업기간, from its own section only (not a sub-project's, not
+    the next project's): ``total_budget_krw`` from the first 총사업비 amount written there,
+    ``period_start`` / ``period_end`` from the first 사업기간 step."""
+    by_id = {s.section_id: s for s in doc.sections}
+    inner = [by_id[p.section_id] for p in doc.projects if p.section_id in by_id]
+    for p in doc.projects:
+        sec = by_id.get(p.section_id or "")
+        if sec is None:
+            continue
+        others = [
+            s for s in inner if s is not sec and sec.char_start <= s.char_start < sec.char_end
+        ]
+
+        def own(pos: int, sec: Section = sec, others: list[Section] = others) -> bool:
+            inside = sec.char_start <= pos < sec.char_end
+            return inside and not any(s.char_start <= pos < s.char_end for s in others)
+
+        if p.total_budget_krw is None:
+            p.total_budget_krw = next(
+                (
+                    b.amount_krw
+                    for b in doc.budgets
+                    if own(b.char_start) and _TOTAL_COST.search(b.item)
+                ),
+                None,
+            )
+        if p.period_start is None and p.period_end is None:
+            step = next(
+                (r for r in doc.schedules if own(r.char_start) and _PERIOD.search(r.task)), None
+            )
+            if step is not None:
+                p.period_start, p.period_end = step.start_date, step.end_date
