@@ -39,7 +39,9 @@ from pipeline.vocab import (
 
 _APOS = f"[{re.escape(APOSTROPHES)}]"
 _Y = rf"(?:(?P<Y>(?:19|20)\d\d)|{_APOS}\s?(?P<YY>\d\d))"
-_SEP = r"\s*(?:\.\.?|[\-/])\s*"  # '’23.12..21.': a doubled dot is a typo, not a break
+# '’23.12..21.': a doubled dot is a typo, not a break. A date may wrap onto the next line of a
+# narrow cell ('’24.\n12.'), but a numbered line after it is not its month ('’28.\n5 낙동강').
+_SEP = r"[^\S\n]*(?:\.\.?|[\-/])(?:[^\S\n]*|\s*(?!\d{1,2}[.)]?[^\S\n]+[가-힣]))"
 _M = r"(?P<M>1[0-2]|0?[1-9])(?!\d)"
 _D = r"(?P<D>3[01]|[12]\d|0?[1-9])(?!\d)(?!-\d)(?!(?!일)[가-힣])"  # '3대 분야' is not day 3
 
@@ -49,7 +51,7 @@ _POINT_FORMS: list[tuple[str, re.Pattern[str]]] = [
     ("ymd", re.compile(rf"{_Y}\s*년\s*{_M}\s*월\s*{_D}\s*일")),
     ("ym", re.compile(rf"{_Y}{_SEP}{_M}(?:\s*월|\.(?!\d))?")),
     ("ym", re.compile(rf"{_Y}\s*년\s*{_M}\s*월")),
-    ("y", re.compile(rf"{_Y}\s*년도?|{_APOS}(?P<YY2>\d\d)(?!\d)(?!\s*[.\-/]\s*\d)\.?")),
+    ("y", re.compile(rf"{_Y}\s*년도?|{_APOS}(?P<YY2>\d\d)(?!\d)(?!\s*[.\-/][^\S\n]*\d)\.?")),
     # a table's two-digit year without an apostrophe: '23.3.29.' (day required, so never '1.2')
     (
         "ymd",

@@ -66,6 +66,12 @@ _YEAR_IN_TITLE = re.compile(r"(?:19|20)\d\d\s*년")
 _COVER_DATE = re.compile(
     r"^(?:19|20)\d\d\s*\.\s*\d{1,2}\s*\.\s*\d{1,2}\s*\.?\s*(?:\(\s*[월화수목금토일]\s*\))?\s*(?:\d{1,2}\s*:\s*\d{2})?$"
 )
+# ... and the same date sharing its line with the committee it is presented to:
+# '2025. 2. 13.(목) 건 설 교 통 위 원 회'.
+_COVER_DATE_THEN_BODY = re.compile(
+    r"^((?:19|20)\d\d\s*\.\s*\d{1,2}\s*\.\s*\d{1,2}\s*\.?\s*(?:\(\s*[월화수목금토일]\s*\))?)"
+    r"\s+[가-힣\s]{2,30}?(?:위\s*원\s*회|회\s*의|의\s*회)$"
+)
 _LATIN_LINE = re.compile(r"^[A-Za-z&.,'\s-]+$")
 # A letter (공문): '시행' then its number and date; '제 목' then its title.
 _ISSUED = re.compile(
@@ -169,6 +175,9 @@ def plan_cover(lines: list[str]) -> tuple[str, str | None, str | None] | None:
                 return None
             title = f"{year.group(1).replace(' ', '')}년{'도' if '도' in prev else ''} {title}"
         date_line = next((x.strip() for x in lines[:i] if _COVER_DATE.match(x.strip())), None)
+        if date_line is None:
+            shared = next((m for x in lines[:i] if (m := _COVER_DATE_THEN_BODY.match(x.strip()))), None)
+            date_line = shared.group(1) if shared else None
         dept = None
         for x in lines[i + 1 : i + 4]:
             x = x.strip()

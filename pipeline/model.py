@@ -93,7 +93,7 @@ class Cell:
     bbox: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom in PDF points
 
 
-TableLayout = Literal["tsv", "html", "markdown", "pdf", "hwpx"]
+TableLayout = Literal["tsv", "html", "markdown", "pdf", "hwpx", "flat"]
 
 
 @dataclass(slots=True)

@@ -35,6 +35,7 @@ ROW_DECIDING = (
     "pipeline/extract",
     "pipeline/dates.py",
     "pipeline/errors.py",
+    "pipeline/flat_grids.py",
     "pipeline/html_tables.py",
     "pipeline/metadata.py",
     "pipeline/model.py",

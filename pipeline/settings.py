@@ -33,3 +33,45 @@ class TreeSettings:
 
 
 TREE = TreeSettings()
+
+
+@dataclass(frozen=True, slots=True)
+class YearSettings:
+    """How far the fiscal-year rules look (:mod:`pipeline.extract.years`)."""
+
+    # A 사업비's block: the sections around it read for a stated period (its own, its parent).
+    block_levels: int = 2
+    # ... and at most this many characters of each section's body.
+    block_chars: int = 1500
+
+
+YEARS = YearSettings()
+
+
+@dataclass(frozen=True, slots=True)
+class FlatGridSettings:
+    """How a money grid flattened one cell per line is found (:mod:`pipeline.flat_grids`)."""
+
+    # The header line of years is looked for this many lines before and after the caption.
+    header_lines_before: int = 4
+    header_lines_after: int = 8
+    # A grid's rows are read over at most this many lines ...
+    max_lines: int = 200
+    # ... and a line longer than this is prose, not a row label: the grid ends there.
+    max_label_chars: int = 30
+    # A grid is kept when at least this many rows add up.
+    min_rows: int = 1
+
+
+FLAT_GRIDS = FlatGridSettings()
+
+
+@dataclass(frozen=True, slots=True)
+class ItemSettings:
+    """How an amount's item is named (:mod:`pipeline.extract.budgets`)."""
+
+    # A line above an amount alone on its line names it when it is at most this long.
+    label_line_chars: int = 20
+
+
+ITEMS = ItemSettings()

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipeline.flat_grids import flat_grids
 from pipeline.html_tables import HtmlTable, html_tables
 from pipeline.model import Cell, SourceTable, Table, TableLayout
 from pipeline.money import MONEY_UNITS, find_amounts, parse_number_cell, to_krw
@@ -210,6 +211,7 @@ def _build(
     start: int,
     end: int,
     header_rows: int | None = None,
+    unit: str | None = None,
 ) -> Table | None:
     raw = [c for c in raw if c.end > c.start]
     if not raw:
@@ -234,8 +236,11 @@ def _build(
                 numeric = [
                     c
                     for c in row_raw
-                    if _is_numberish(rendered[(c.row, c.col)])
-                    and not _YEAR.match(rendered[(c.row, c.col)])
+                    if (
+                        _is_numberish(rendered[(c.row, c.col)])
+                        and not _YEAR.match(rendered[(c.row, c.col)])
+                    )
+                    or any(find_amounts(rendered[(c.row, c.col)]))  # '11.6조': data, not a label
                 ]
                 leading_empty = r > rows[0] and min(c.col for c in row_raw) > 0
                 # sub-headers under a group header spanning columns ('일반회계' over 세입|세출)
@@ -272,14 +277,18 @@ def _build(
             if line[col] and (not paths[col] or paths[col][-1] != line[col]):
                 paths[col].append(line[col])  # type: ignore[arg-type]
 
-    table_unit = _table_unit(text, start) or next(
-        (  # '구분(단위 : 억원)': a unit stated in a header cell holds for the table
-            m.group(1)
-            for hr in head
-            for c in by_row[hr]
-            if (m := _UNIT_LINE.search(rendered[(c.row, c.col)]))
-        ),
-        None,
+    table_unit = (
+        unit
+        or _table_unit(text, start)
+        or next(
+            (  # '구분(단위 : 억원)': a unit stated in a header cell holds for the table
+                m.group(1)
+                for hr in head
+                for c in by_row[hr]
+                if (m := _UNIT_LINE.search(rendered[(c.row, c.col)]))
+            ),
+            None,
+        )
     )
     # headers over more than one column (a group header, or two sub-headers merged into one)
     shared_headers = {h for col, hp in paths.items() for h in hp[:-1]} | {
@@ -491,10 +500,18 @@ def find_tables(
             i = j
             continue
         i += 1
+    taken = [(f[0], f[1]) for f in found]
+    units: dict[int, str] = {}
+    for g in flat_grids(text, start, end, taken):
+        cells = [_RawCell(c.row, c.col, c.start, c.end, header=c.header) for c in g.cells]
+        found.append((g.start, g.end, "flat", cells, 1))
+        units[g.start] = g.unit
     found.sort(key=lambda f: f[0])
     tables: list[Table] = []
     for s, e, layout, raw, header_rows in found:
-        table = _build(text, f"T{len(tables) + 1:03d}", layout, raw, s, e, header_rows)
+        table = _build(
+            text, f"T{len(tables) + 1:03d}", layout, raw, s, e, header_rows, units.get(s)
+        )
         if table is not None:
             tables.append(table)
     return tables

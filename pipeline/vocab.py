@@ -168,6 +168,8 @@ SCHEDULE_HEADINGS = ("일정", "경과", "경위", "계획")
 SCHEDULE_HEADING_RE = re.compile(
     r"^(?:[\d’‘'`]+년도?)?(?:추진|향후|세부|주요|사업)?(?:일정|경과|경위)(?:\(안\))?$"
 )
+# Glyphs and brackets around a line that only names the part below it: ❖ 추진일정, < 향후 일정 >.
+LABEL_LINE_DECORATION = " \t❖◈◆◇■□▣●○◎<>〈〉《》【】[]()·-*※:："
 # Table headers of a column of dates: 추진기간, 일정, 시기, 기한, 일시.
 DATE_COLUMN_HEADER_RE = re.compile(r"기간|일정|시기|기한|일시|일자")
 # Labels of a money total: 계, 합계, 소계, 총계, 총액, 총사업비.

@@ -129,3 +129,15 @@ def test_a_two_digit_year_takes_the_century_nearest_the_document(yy, ref, year):
 def test_until_an_event_is_an_open_period_without_dates():
     (m,) = find_dates("선별진료소 운영 : ~종식시", 2020)
     assert (m.text, m.start_date, m.end_date, m.open_end) == ("~종식시", None, None, True)
+
+
+def test_a_numbered_line_after_a_date_is_not_its_month():
+    found = find_dates("설계 ‘27.~’28.\n5 낙동강하구 관리계획\n", 2025)
+    assert [(d.text, d.start_date, d.end_date) for d in found] == [
+        ("‘27.~’28.", dt.date(2027, 1, 1), dt.date(2028, 12, 31))
+    ]
+
+
+def test_a_date_wrapped_in_a_narrow_cell_is_one_date():
+    (d,) = find_dates("’24.\n12.~’25.3.", 2025)
+    assert (d.start_date, d.end_date) == (dt.date(2024, 12, 1), dt.date(2025, 3, 31))

@@ -106,3 +106,34 @@ def test_an_item_must_name_something(item, content):
 
 def test_item_from_reaches_past_a_bracket_of_counts():
     assert item_from("○ RFID 재활용시설 설치 지원(46대, ") == "RFID 재활용시설 설치 지원"
+
+
+def test_parts_repeating_their_totals_unit_spaced_by_the_pdf():
+    doc = doc_of("ㅇ 사 업 비 : 15.4조원 ( 공항 13.5 조 , 도로 0.6 조 , 철도 1.3 조 )\n")
+    assert [b.amount_krw for b in doc.budgets] == [
+        15_400_000_000_000,
+        13_500_000_000_000,
+        600_000_000_000,
+        1_300_000_000_000,
+    ]
+    assert not doc_of("○ 법 1.3 조 개정\n").budgets  # a spaced '1.3 조' alone is not money
+
+
+def test_a_range_in_a_money_cell_gives_both_ends():
+    doc = doc_of("(단위: 억원)\n구분\t2025년\t2026년\n부산시\t50~80\t50~80\n")
+    assert [(b.amount_krw, b.fiscal_year) for b in doc.budgets] == [
+        (5_000_000_000, 2025),
+        (8_000_000_000, 2025),
+        (5_000_000_000, 2026),
+        (8_000_000_000, 2026),
+    ]
+
+
+def test_an_amount_alone_on_its_line_is_named_by_the_label_line_above():
+    doc = doc_of("총 사업비\n\n2,345백만원\n\n집 행 액\n\n1,785백만원\n")
+    assert [b.item for b in doc.budgets] == ["총 사업비", "집행액"]
+
+
+def test_a_total_row_is_named_by_its_tables_heading():
+    doc = doc_of("□ 예산 총괄\n(단위 : 천원)\n구분\t2016\n계\t1,000\n사무관리비\t1,000\n")
+    assert doc.budgets[0].item.startswith("예산 총괄 계")

@@ -103,3 +103,43 @@ def test_the_year_in_force_for_a_date(text, when, start):
 )
 def test_a_heading_scopes_its_part_with_a_leading_or_as_of_year(title, year):
     assert scoping_year(title) == year
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "period"),
+    [
+        # a 사업비 in a block that states a period of several years: the block's period
+        (
+            "□ 럭키하우스 지원사업\n○ 지원대상 : 신혼부부\n"
+            "○ 사 업 비 : 119억원 ( 시비 ) / 지원기간 : 2023년 ~ 2033년\n",
+            "119억원",
+            (2023, 2033),
+        ),
+        (
+            "□ 사업개요\nㅇ 사 업 비 : 15.4조원\nㅇ 공사기간 : 7년 (ˊ25.~ˊ32.)\n",
+            "15.4조원",
+            (2025, 2032),
+        ),
+        # a total broken down by year: the years it lists
+        ("◾ 사 업 비 : 30억원 (’23년 10억원, '24년 20억원)\n", "30억원", (2023, 2024)),
+        # '총' after a period: the period before it
+        ("◦ 클러스터 조성 * ’24.～‘26., 총 200억원\n", "200억원", (2024, 2026)),
+    ],
+)
+def test_a_programs_cost_takes_the_period_its_block_states(text, amount, period):
+    b = budget(doc_of(text, "work_report"), amount)
+    assert (b.fiscal_year, (b.period_start_year, b.period_end_year)) == (None, period)
+
+
+def test_a_cost_without_a_stated_period_keeps_the_year_in_force():
+    doc = doc_of(
+        "Ⅲ. 2025년 주요업무계획\n□ 장애인주택 개조사업\n○ 사 업 비 : 86.4백만원\n", "work_report"
+    )
+    assert budget(doc, "86.4백만원").fiscal_year == 2025
+
+
+def test_a_finished_parts_cost_is_over_the_years_it_took():
+    doc = doc_of(
+        "Ⅲ. 2025년 주요업무계획\n- 완료(석대천 등 10개, 29.5㎞, 2,412억원)\n", "work_report"
+    )
+    assert budget(doc, "2,412억원").fiscal_year is None

@@ -46,6 +46,25 @@ def _steps(text: str, kind: str = "work_report") -> list[tuple[str, str]]:
         # a recurrence that says when an activity happens; not one that says how money is paid
         ("○ 분과위원회 개최 : 월 2회 이상\n", [("월 2회 이상", "분과위원회 개최")]),
         ("○ 청년수당 지급 : 매월 50만원\n", []),
+        # a list of dated steps: each date closes its item
+        (
+            "ㅇ 추진방식 결정 ‘25.3. , 기본계획 수립 ‘25.7.\n",
+            [("‘25.3.", "추진방식 결정"), ("‘25.7.", "기본계획 수립")],
+        ),
+        # a date followed by a colon dates what follows it, also the second on a line
+        (
+            "ㅇ '24. 8. : 기본계획 고시 '24.12. : 턴키 발주\n",
+            [("'24. 8.", "기본계획 고시"), ("'24.12.", "턴키 발주")],
+        ),
+        # after a bracketed label, and after an inline arrow
+        (
+            "▪ (기간) '25. 11. 26.(화) ~ 11. 28.(목) / 부산\n",
+            [("'25. 11. 26.(화) ~ 11. 28.(목)", "기간")],
+        ),
+        (
+            "ㅇ ’23. 12. : 기본계획 고시 ▸ ’29.12월 개항목표 명기\n",
+            [("’23. 12.", "기본계획 고시"), ("’29.12월", "개항목표 명기")],
+        ),
     ],
 )
 def test_where_a_date_is_a_step(text, steps):
@@ -107,3 +126,11 @@ def test_a_label_value_sheets_history_field_lists_steps():
         ("’11.6월 ~ ’12.2월", "포털 구축", D(2011, 6, 1)),
         ("2008년", "환경보건법 제정", D(2008, 1, 1)),
     ]
+
+
+def test_a_label_line_opens_a_schedule_part_to_its_next_label():
+    text = (
+        "□ 향후계획\nㅇ 공공토지비축 매매계약\n❖ 추진일정\n"
+        "ㅇ 추진방식 결정 ‘25.3. 후 설계 ‘27.~’28.\n❖ 사업개요\nㅇ 기간 연장 ’25.3. 결정된 사항\n"
+    )
+    assert [w for w, _ in _steps(text)] == ["‘25.3.", "‘27.~’28."]

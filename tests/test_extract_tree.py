@@ -276,3 +276,9 @@ def test_004_sums_to_its_own_totals(seed_docs):
         and b.category == "사무관리비"
     )
     assert office == 801_480_000  # 사무관리비 2016
+
+
+def test_a_lone_part_unlike_its_total_is_a_share_not_a_breakdown():
+    doc = doc_of("- (부산진구) 개금3동, 총사업비 474억 ( 국비 154 억 )\n")
+    assert parent_of(doc, "154") is None
+    assert not budget(doc, "474억").is_total

@@ -76,3 +76,10 @@ def test_viewer_footer_is_not_body(seed_docs):
     doc = seed_docs[SEED_000]
     assert doc.text[doc.meta.body_end :].lstrip().startswith("문서 보기")
     assert all(s.char_end <= doc.meta.body_end for s in doc.sections)
+
+
+def test_a_plan_covers_date_beside_its_committee_dates_the_document():
+    from pipeline.metadata import plan_cover
+
+    lines = ["2025. 2. 13.(목) 건 설 교 통 위 원 회", "2 0 2 5 년 주 요 업 무 계 획", "주 택 건 축 국"]
+    assert plan_cover(lines) == ("2025년 주요업무계획", "주택건축국", "2025. 2. 13.(목)")

@@ -149,3 +149,13 @@ def test_html_tables_are_parsed_not_matched(html, cells):
     assert [(c.row, c.col, c.text) for c in table.cells] == cells
     for c in table.cells:  # every cell's span is its source
         assert render_cell(text[c.char_start : c.char_end]) == c.text
+
+
+def test_a_row_holding_money_under_a_group_header_is_data_not_a_sub_header():
+    html = (
+        "<table><tr><td colspan='2'>구분</td><td>사업비</td><td>추진사항</td></tr>"
+        "<tr><td>공항부문</td><td>부지 조성</td><td>11.6조</td><td>'24.10. : 설계 착수</td></tr>"
+        "</table>"
+    )
+    (table,) = find_tables(html)
+    assert [c.is_header for c in table.cells if c.row == 1] == [False] * 4

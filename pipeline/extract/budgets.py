@@ -21,8 +21,9 @@ from pipeline.extract.mentions import MoneyMention
 from pipeline.extract.phrases import clean, has_content, is_generic, item_from
 from pipeline.extract.years import fiscal_years
 from pipeline.model import BudgetRow
-from pipeline.money import evaluate_basis
-from pipeline.vocab import ADMIN_HEADING_RE, CATEGORY_RE
+from pipeline.money import evaluate_basis, find_amounts
+from pipeline.settings import ITEMS
+from pipeline.vocab import ADMIN_HEADING_RE, CATEGORY_RE, TOTAL_LABEL_RE
 
 # 산출근거 product: '5,000천원 * 2회', '4인 * 200천원 * 4회'
 _PRODUCT = re.compile(
@@ -54,10 +55,14 @@ def _row_start(ctx: Context, clause: Clause) -> int:
     return max(lo, ctx.text.rfind("\n", lo, clause.start) + 1)
 
 
-def _cell_item(m: MoneyMention) -> str:
-    cell = m.clause.cell
-    assert cell is not None
+def _cell_item(ctx: Context, m: MoneyMention) -> str:
+    cell, table = m.clause.cell, m.clause.table
+    assert cell is not None and table is not None
     label = cell.row_label or ""
+    if not label or TOTAL_LABEL_RE.match(label.replace(" ", "")):
+        # a total row ('계') is the total of what the table's heading names
+        owner = next((h.title for h in ctx.headings(table.char_start)), "")
+        label = f"{clean(owner)} {label}".strip() if owner else label
     last_header = cell.header_path[-1] if cell.header_path else ""
     item = label
     if last_header and not fiscal_years(last_header):
@@ -84,7 +89,7 @@ class _Writer:
         clause = m.clause
         basis: str | None = None
         if m.how in ("cell", "stacked"):
-            item = _cell_item(m)
+            item = _cell_item(ctx, m)
         elif m.how == "field":
             item = clause.label or ""
         elif m.how == "part":  # '530억원 (국비 120, …)': the total's item, then the part's label
@@ -156,7 +161,7 @@ class _Writer:
             if before:
                 item = item_from(before.split(basis)[0] if basis else before)
         if not has_content(item):
-            item = self._clause_head(clause, m) or fallback or item
+            item = self._clause_head(clause, m) or fallback or self._line_above(m) or item
         if is_generic(item):  # '소요 예산(안) : 75,080천원': the money of the item above it
             owner = next(
                 (
@@ -178,6 +183,23 @@ class _Writer:
             return re.sub(r"\s*\(?[‘’'`]?\d{2,4}년도?\)?\s*$", "", prev[-1].item)
         head = self.ctx.text[clause.start : m.start].split(":")[0].split("：")[0]
         return item_from(head) if ":" in self.ctx.text[clause.start : m.start] else ""
+
+    def _line_above(self, m: MoneyMention) -> str:
+        """'총 사업비' ⏎ '2,345백만원': an amount alone on its line is named by a short label
+        line right above it (a label/value layout flattened one field per line)."""
+        text = self.ctx.text
+        ls = text.rfind("\n", 0, m.start) + 1
+        if text[ls : m.start].strip():
+            return ""
+        above = text[:ls].rstrip().rsplit("\n", 1)[-1].strip()
+        label = clean(above)
+        if (
+            len(above) > ITEMS.label_line_chars
+            or not has_content(label)
+            or any(find_amounts(above))
+        ):
+            return ""
+        return label
 
     def _cell_before(self, clause: Clause) -> str:
         """The text of the nearest non-empty cell left of ``clause``'s cell in its row."""

@@ -30,6 +30,8 @@ from pipeline.segment import toc_entries, toc_spans
 from pipeline.vocab import (
     DATE_COLUMN_HEADER_RE,
     HTML_BREAK,
+    LABEL_LINE_DECORATION,
+    SCHEDULE_HEADING_RE,
 )
 
 if TYPE_CHECKING:
@@ -90,6 +92,7 @@ class Context:
         self._part_starts = [p[0] for p in self._parts]
         self.clauses = self._clauses()
         self._clause_starts = [c.start for c in self.clauses]
+        self.schedule_parts = self._schedule_label_parts()
         self._caption_years: dict[str, int | None] = {}
         self._date_columns: dict[str, set[int]] = {}
 
@@ -414,15 +417,42 @@ class Context:
         very date (a letter's 시행 date)."""
         if _DATE_LABEL_BEFORE.search(self.text, max(0, start - 40), start):
             return True
+        first = self._sections[0].char_start if self._sections else self.end
+        if date is not None and start < first and date == self.doc.meta.produced_on:
+            return True  # the cover's date, also beside the committee it is presented to
         clause = self.clause_at(start)
         lo, hi = (clause.start, clause.end) if clause else (start, end)
         alone = not self.text[lo:start].strip(" (（") and not _ALONE_TAIL.sub("", self.text[end:hi])
         if not alone or date is None:
             return False
-        first = self._sections[0].char_start if self._sections else self.end
         if start < first:
             return self.doc_year is None or date.year == self.doc_year
         return date in (self.doc.meta.approved_on, self.doc.meta.produced_on)
+
+    # ── parts opened by a label line ──────────────────────────────────────────────────
+    def _schedule_label_parts(self) -> list[tuple[int, int]]:
+        """Spans opened by a line that only names a schedule part without being a section
+        heading (``❖ 추진일정``, ``< 향후 일정 >``): the part runs to the next line opened by
+        the same glyph, or the end of the section the label line sits in."""
+        parts: list[tuple[int, int]] = []
+        for m in re.finditer(r"[^\n]+", self.text[: self.end]):
+            line = m.group()
+            name = line.strip(LABEL_LINE_DECORATION).replace(" ", "")
+            if not name or not SCHEDULE_HEADING_RE.search(name):
+                continue
+            # the section the line sits in: the innermost one with text after the line (a
+            # label line read as an empty heading of its own gives its parent's end)
+            section = next((h for h in self.headings(m.start()) if h.char_end > m.end() + 1), None)
+            end = section.char_end if section is not None else self.end
+            glyph = line.lstrip()[:1]
+            if glyph and glyph in LABEL_LINE_DECORATION:
+                k = self.text.find("\n" + glyph, m.end(), end)
+                end = k if k >= 0 else end
+            parts.append((m.end(), end))
+        return parts
+
+    def in_schedule_label_part(self, pos: int) -> bool:
+        return any(s <= pos < e for s, e in self.schedule_parts)
 
     def field_label(self, pos: int) -> str | None:
         """The label of the label/value field whose value holds ``pos`` (a program sheet's

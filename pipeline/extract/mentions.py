@@ -65,11 +65,15 @@ class DateMention:
 _NUMBER = r"[△Δ▲-]?\d{1,3}(?:,\d{3})+|[△Δ▲-]?\d+"
 _STACKED = re.compile(rf"^(?:{_NUMBER})(?:\s+(?:{_NUMBER}))+$")
 _NUMBER_RE = re.compile(_NUMBER)
+# '50~80' in a money table's cell: a range, both ends amounts in the table's unit
+_RANGE_CELL = re.compile(rf"^(?:{_NUMBER})\s*[{re.escape(RANGE_SIGNS)}-]\s*(?:{_NUMBER})$")
 # Inside the bracket after a total: '국비 120', '시비 410', '지방비 35' — a label, then a bare
 # number with no unit or counter of its own.
 _PART = re.compile(
     rf"(?P<label>[가-힣A-Za-z]{{1,8}})\s*:?\s*(?P<num>(?P<jo>\d+)\s*조\s*(?:\d{{1,3}},\d{{3}}|\d{{1,4}})"
     rf"|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    # '15.4조원 (공항 13.5 조 , 도로 0.6 조)': a part repeating its total's unit, spaced by the PDF
+    rf"(?:\s+(?P<own>조|억)(?=\s*(?:[,)）;]|$)))?"
     rf"(?!\s*(?:{COUNTER_WORD_RE}|{MONEY_UNIT_RE}|[.,]?\d|[가-힣]))"
 )
 _WON_FIELDS = ("예산", "지출")  # label/value program sheets state these in won, without a unit
@@ -103,7 +107,9 @@ def _cell_mentions(ctx: Context, clause: Clause) -> list[MoneyMention]:
             )
         ]
     text = ctx.text[cell.char_start : cell.char_end]
-    if cell.unit in MONEY_UNITS and _STACKED.match(text.strip()):
+    if cell.unit in MONEY_UNITS and (
+        _STACKED.match(text.strip()) or _RANGE_CELL.match(text.strip())
+    ):
         out = []
         for m in _NUMBER_RE.finditer(text):
             krw = to_krw_int(_signed(m.group(0)), cell.unit)
@@ -187,6 +193,8 @@ def _parts(ctx: Context, clause: Clause, total: Amount, limit: int) -> list[Mone
                 owners.pop()
         pos = p.end()
         num = p.group("num")
+        if p.group("own") and not total.unit.startswith(p.group("own")):
+            return []  # '530억원 (국비 1.2 조)': not this total's parts
         if p.group("jo"):  # '1조 3,154' in an 억원 breakdown: 1조 3,154억
             eok = int(p.group("jo")) * 10_000 + int(num.split("조")[1].replace(",", ""))
             krw, unit = eok * MONEY_UNITS[EOK_WON], EOK_WON

@@ -9,7 +9,7 @@ import re
 
 from pipeline.vocab import CIRCLED_NUMBERS, COUNTER_WORD_RE, GENERIC_MONEY_LABEL_RE, MONEY_UNIT_RE
 
-_ITEM_NOISE = re.compile(r"^[\s\-–·○◦□■※▷▶❍●ㅇ:=,()\"'*]+|[\s:=,(\-–\"']+$")
+_ITEM_NOISE = re.compile(r"^[\s\-–·○◦□■※▷▶❍●ㅇ◾▪•:=,()\"'*]+|[\s:=,(\-–\"'▸▹►→⇒⇨➡]+$")
 # What an item's words cannot cross: a line or cell break, a bullet, a bracket, a sentence end.
 # (A bracket closed before the amount belongs to the words: '소요 예산(안) :', '제작(아시아편) '.)
 _ITEM_BREAK = re.compile(

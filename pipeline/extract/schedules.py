@@ -33,6 +33,8 @@ _CITATION_BEFORE = re.compile(
     r"(?:제?\s*\d+\s*호\s*[/,(]|제\s*\d+\s*호|[가-힣]+\s*-\s*\d+\s*,|방침\s*[/,]|"
     r"(?:계획|방침|지침|조례|규칙|공고|결과|보고|의결|협의|심의|통보)\s*\(|/)\s*$"
 )
+_BRACKET_LABEL = re.compile(r"^[\s\-·○◦*ㅇ※•▪▷▶□■]*[(（][^()（）\d]{1,12}[)）]\s*$")
+_AFTER_ARROW = re.compile(r"[▸▹►→⇒⇨➡]\s*$")
 _PERIOD_AFTER = re.compile(r"\s*(?:까지|부터|[~∼～〜])")
 _LEAD_DECORATION = " -·○◦*ㅇ※•▪▷▶□■\"'"
 
@@ -42,7 +44,7 @@ def _is_schedule_heading(title: str) -> bool:
 
 
 def _in_schedule_part(ctx: Context, clause: Clause) -> bool:
-    if clause.label in SCHEDULE_FIELDS:
+    if clause.label in SCHEDULE_FIELDS or ctx.in_schedule_label_part(clause.start):
         return True
     return any(_is_schedule_heading(s.title) for s in ctx.headings(clause.start))
 
@@ -59,8 +61,11 @@ def _is_step(ctx: Context, d: DateMatch, clause: Clause, in_schedule: bool) -> b
     if _CITATION_BEFORE.search(before):
         return True  # a basis cited with its date: a past step
     in_parens = _in_parens(text, clause.start, d.start)
-    after_colon = before.rstrip().endswith((":", "："))
-    leading = not before.strip(_LEAD_DECORATION)
+    # after a colon, or a bracketed label ('▪ (기간/장소) ’25. 11. 26.(화) ~ …')
+    after_colon = before.rstrip().endswith((":", "：")) or bool(_BRACKET_LABEL.match(before))
+    # leading its clause, or an item after an inline arrow ('고시 ▸ ’29.12월 개항목표 명기')
+    leading = not before.strip(_LEAD_DECORATION) or bool(_AFTER_ARROW.search(before))
+    dates_what_follows = text[d.end : d.end + 3].lstrip()[:1] in (":", "：")
     closing = not text[d.end : clause.end].strip(" .,)」』]。")
     bare_year = (
         d.precision == "year"
@@ -86,7 +91,26 @@ def _is_step(ctx: Context, d: DateMatch, clause: Clause, in_schedule: bool) -> b
         return alone_in_parens or (after_colon and closing) or dates_line
     if in_schedule:
         return True
-    return in_parens or after_colon or leading or closing
+    return (
+        in_parens
+        or after_colon
+        or leading
+        or closing
+        or dates_what_follows  # '’24. 8. : 고시 완료 ’24.12. : 턴키 발주'
+        or _closes_list_item(text, d, clause)
+    )
+
+
+_LIST_SEPARATOR = re.compile(r"\s*[,，;]")
+
+
+def _closes_list_item(text: str, d: DateMatch, clause: Clause) -> bool:
+    """'추진방식 결정 ‘25.3. , 예타 면제 ’25.12. , …': a date that ends one item of a list of
+    dated steps (words before it since the last separator, a separator right after it)."""
+    if not _LIST_SEPARATOR.match(text, d.end):
+        return False
+    lo = max(text.rfind(",", clause.start, d.start), text.rfind(";", clause.start, d.start))
+    return has_content(text[max(lo + 1, clause.start) : d.start])
 
 
 def _rows_of_clause(

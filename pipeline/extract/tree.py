@@ -119,14 +119,20 @@ class _Tree:
 # ── 1, 2: parts written after their total ─────────────────────────────────────────────────
 def parts_after_total(tree: _Tree) -> None:
     """``530억원 (국비 120, 시비 410)``: each listed part belongs to the total before it (the
-    lower end of a range, ``50～80억``, is not a part)."""
+    lower end of a range, ``50～80억``, is not a part; a lone part unlike its total is a share
+    named beside it, ``총사업비 474억 (국비 154억)``, not a breakdown)."""
     by_start = {r.char_start: r for r in tree.rows}
+    listed: dict[int, list[BudgetRow]] = defaultdict(list)
     for r in tree.rows:
         m = tree.mention.get(r.char_start)
         if m is None or m.how != "part" or m.total_start is None or m.total_start > m.start:
             continue
-        total = by_start.get(m.total_start)
-        if total is not None:
+        listed[m.total_start].append(r)
+    for total_start, parts in listed.items():
+        total = by_start.get(total_start)
+        if total is None or (len(parts) == 1 and parts[0].amount_krw != total.amount_krw):
+            continue
+        for r in parts:
             tree.link(r, total, "parts")
 
 

@@ -16,6 +16,7 @@ import re
 from typing import TYPE_CHECKING
 
 from pipeline.dates import century
+from pipeline.settings import YEARS
 from pipeline.vocab import (
     APOSTROPHES,
     BOUND_WORDS,
@@ -80,6 +81,18 @@ _PERIOD_IN = re.compile(
 )
 
 _HEADING_DECORATION = " ●○□■-·'‘’`\t"
+
+# A program's cost, labelled as such: 사업비, 사 업 비, 총사업비 (its years are its block's period).
+_PROJECT_COST_LABEL = re.compile(r"(?:총\s*)?사\s*업\s*비")
+# A total broken down by year right after it: '30억원 (’23년 10억원, '24년 20억원)'.
+_YEARLY_BREAKDOWN = re.compile(
+    rf"\s*[(（]\s*(?P<a>{_Y_ANY})\s*년?도?\s*[:：]?\s*\d[\d,.]*\s*[가-힣]{{0,3}}\s*[,，]\s*"
+    rf"(?:[^)）]*[,，]\s*)?(?P<b>{_Y_ANY})\s*년?도?\s*[:：]?\s*\d"
+)
+# A bracket after a finished part: '완료(석대천 등 10개, 29.5㎞, 2,412억원)' — what it cost, over years.
+_DONE_BEFORE_BRACKET = re.compile(r"(?:완료|준공|완공)\s*$")
+# A period a program's block states: '지원기간 : 2023년 ~ 2033년', '공사기간 : 7년 (ˊ25.~ˊ32.)'.
+_PERIOD_LINE = re.compile(r"기\s*간")
 
 
 def year_of(m: re.Match[str], ref_year: int | None = None) -> int:
@@ -193,9 +206,23 @@ def stated_year(
     )
     if any(_MULTI_YEAR.search(x) for x in (nearest, bracket, label)):
         return None, none  # '총사업비 318억원', '3년간 5천억', "(‘26년 완료, 566억원)"
+    if bracket and _DONE_BEFORE_BRACKET.search(_words_before_bracket(ctx, clause, m)):
+        return None, none  # '완료(석대천 등 10개, 29.5㎞, 2,412억원)': a finished part's cost
+    if phrase.strip() == "총" and cuts:
+        # '* ’24.～‘26., 총 200억원': the period before it
+        phrase = window[cuts[-2].end() if len(cuts) >= 2 else 0 :]
     span = _period_in(phrase) or _period_in(bracket)
     if span is not None:  # '사업(‘16.1.~’24.7.) ▹ 260억원', '(‘24.10.~’25.10, 41억원)'
         return None, span
+    yearly = _YEARLY_BREAKDOWN.match(text, m.end, min(len(text), m.end + 80))
+    if yearly:  # '30억원 (’23년 10억원, '24년 20억원)': a total over the years it lists
+        a, b = _year_text(ctx, yearly.group("a")), _year_text(ctx, yearly.group("b"))
+        if a < b:
+            return None, (a, b)
+    if _PROJECT_COST_LABEL.fullmatch(label.strip(_HEADING_DECORATION + "ㅇ◦◾▪•*")):
+        span = _block_period(ctx, m)
+        if span is not None:  # '○ 사 업 비 : 119억원 / 지원기간 : 2023년 ~ 2033년'
+            return None, span
     if tokens:
         year, fiscal = tokens[-1][:2]
         return (year if fiscal else None), none
@@ -226,6 +253,28 @@ def stated_year(
         # a number cell states its year in its table; only a 결재문서's own plan dates it
         if m.how in ("cell", "stacked") and ctx.doc.meta.doc_kind != "approval":
             return None, none
+    return None
+
+
+def _block_period(ctx: Context, m: MoneyMention) -> tuple[int, int] | None:
+    """The period of several years the program block around an amount states: in its own
+    line or heading, a ``…기간`` line of its section (``지원기간 : 2023년 ~ 2033년``), or
+    the heading above (``복합허브센터 조성 (’23.~’26.)``, ``사업개요 (2017~2027)``)."""
+    text = ctx.text
+    ls = text.rfind("\n", 0, m.start) + 1
+    le = text.find("\n", m.end)
+    own_line = text[ls : le if le >= 0 else len(text)]
+    if _PERIOD_LINE.search(own_line) and (span := _period_in(own_line, ctx.doc_year)):
+        return span
+    for k, sec in enumerate(ctx.headings(m.start)):
+        if k >= YEARS.block_levels:
+            break
+        if span := _period_in(sec.title, ctx.doc_year):
+            return span
+        body = text[sec.head_end : min(sec.char_end, sec.head_end + YEARS.block_chars)]
+        for line in body.split("\n"):
+            if _PERIOD_LINE.search(line) and (span := _period_in(line, ctx.doc_year)):
+                return span
     return None
 
 

@@ -1,0 +1,222 @@
+"""Money grids a converter flattened one cell per line, read back into rows and columns.
+
+Some converters (the Seoul pledge reports among them) write a table's cells one per line, in
+reading order, with no separator that says where a row ends::
+
+    (단위 : 백만원)
+    계
+    ’14년 ’15년 ’16년 ’17년 ’18.6월
+    계                  ← a row's label
+    2,345
+    670 1,156           ← two cells on one line
+    191
+    …
+    운영기관            ← the next row's label
+    875
+    …
+
+:func:`flat_grids` finds such a grid from its money caption and a header line of years, and
+cuts the lines below into rows: the label lines, then the run of values. A row is read only
+when its arithmetic places its cells — it holds one value per year and one more, and that one
+(first or last) is the sum of the others, the 계 column. A row that does not add up is left
+alone: its numbers are never guessed into columns. Every cell keeps its own span.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pipeline.settings import FLAT_GRIDS
+from pipeline.vocab import APOSTROPHES, MONEY_UNIT_RE, ROMAN_NUMERALS, TOTAL_LABEL_RE
+
+_CAPTION = re.compile(rf"[(（]\s*단위\s*[:：]\s*({MONEY_UNIT_RE})\s*[)）]")
+_YEAR_HEAD = re.compile(
+    rf"(?:(?:19|20)\d\d\s*년?|[{re.escape(APOSTROPHES)}]\d\d\s*(?:년|\.\s*\d{{1,2}}\s*월?)?)(?=\s|$)"
+)
+_VALUE = re.compile(r"(?<!\S)(?:[△Δ▲-]?\d{1,3}(?:,\d{3})+|[△Δ▲-]?\d+|-)(?!\S)")
+_PAGE_NUMBER = re.compile(r"^\s*-\s*\d+\s*-\s*$")
+# A line that ends a grid: a heading glyph (private-use bullets too), a roman numeral, a bullet.
+_GRID_END = re.compile(rf"^\s*(?:[\uE000-\uF8FF□■○●◦※▶▷{ROMAN_NUMERALS}]|\d+\.\s)")
+# A short label sharing its line with the row's first value: '시 비 360', '민 간 144'.
+_LABEL_THEN_VALUE = re.compile(r"^\s*[가-힣](?:\s?[가-힣]){0,5}\s+(?=[△Δ▲-]?\d[\d,]*\s*$)")
+_AFTER_TERM = re.compile(r"^임기\s*후$")  # a pledge grid's 'after the term' column
+
+
+@dataclass(frozen=True, slots=True)
+class GridCell:
+    row: int
+    col: int
+    start: int
+    end: int
+    header: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FlatGrid:
+    start: int
+    end: int
+    unit: str  # the caption's money unit
+    cells: list[GridCell]
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The non-blank lines of ``text[start:end]`` (a converter puts blank lines between cells)."""
+    out, pos = [], start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        le = end if nl < 0 else nl
+        if text[pos:le].strip():
+            out.append((pos, le))
+        pos = le + 1
+    return out
+
+
+def _value(token: str) -> Decimal:
+    if token == "-":
+        return Decimal(0)
+    sign = -1 if token[0] in "△Δ▲-" else 1
+    return sign * Decimal(re.sub(r"\D", "", token))
+
+
+def _is_value_line(line: str) -> bool:
+    stripped = line.strip()
+    return bool(stripped) and not _VALUE.sub("", stripped).strip()
+
+
+def _year_tokens(text: str, ls: int, le: int) -> list[tuple[int, int]] | None:
+    """The spans of the years on a header line made of years and nothing else."""
+    line = text[ls:le]
+    found = [(ls + m.start(), ls + m.end()) for m in _YEAR_HEAD.finditer(line)]
+    if not found or _YEAR_HEAD.sub("", line).strip():
+        return None
+    return found
+
+
+def _year_header(
+    text: str, reach: list[tuple[int, int]]
+) -> tuple[int, list[tuple[int, int]]] | None:
+    """The last line of the header of years (one line, or one year per line) and the years."""
+    for i, (ls, le) in enumerate(reach):
+        years = _year_tokens(text, ls, le)
+        if years is None:
+            continue
+        j = i
+        while j + 1 < len(reach) and (more := _year_tokens(text, *reach[j + 1])):
+            years.extend(more)
+            j += 1
+        if len(years) >= 2:
+            return j, years
+    return None
+
+
+def _read(text: str, lines: list[tuple[int, int]], k: int) -> FlatGrid | None:
+    """The grid whose caption is line ``k``, if its rows add up."""
+    reach = lines[max(0, k - FLAT_GRIDS.header_lines_before) : k + FLAT_GRIDS.header_lines_after]
+    year_at = _year_header(text, reach)
+    if year_at is None:
+        return None
+    yi, years = year_at
+    head = reach[: yi + 1]
+    total_head = next(
+        ((ls, le) for ls, le in reversed(head) if TOTAL_LABEL_RE.match(text[ls:le].strip())), None
+    )
+    after_term = next(((ls, le) for ls, le in head if _AFTER_TERM.match(text[ls:le].strip())), None)
+    first = lines.index(reach[yi]) + 1
+    if total_head is None and first + 1 < len(lines):
+        # a total column written last: '2024년 2025년' ⏎ '합계' ⏎ a row label (not a value)
+        after = lines[first]
+        if TOTAL_LABEL_RE.match(text[after[0] : after[1]].strip()) and not _is_value_line(
+            text[lines[first + 1][0] : lines[first + 1][1]]
+        ):
+            total_head, first = after, first + 1
+    if total_head is None:
+        return None
+    columns = [*years, *([after_term] if after_term else [])]
+    rows: list[tuple[list[tuple[int, int]], list[tuple[int, int]]]] = []
+    labels: list[tuple[int, int]] = []
+    run: list[tuple[int, int]] = []
+    last = first
+    for j in range(first, min(len(lines), first + FLAT_GRIDS.max_lines)):
+        ls, le = lines[j]
+        line = text[ls:le]
+        if _PAGE_NUMBER.match(line):
+            continue
+        if _is_value_line(line):
+            run.extend((ls + m.start(), ls + m.end()) for m in _VALUE.finditer(line))
+            last = j
+            continue
+        if (
+            _GRID_END.match(line)
+            or _CAPTION.search(line)
+            or len(line.strip()) > FLAT_GRIDS.max_label_chars
+        ):
+            break
+        if run:
+            rows.append((labels, run))
+            labels, run = [], []
+        shared = _LABEL_THEN_VALUE.match(line)
+        if shared:
+            labels.append((ls, ls + shared.end() - 1))
+            run.append((ls + shared.end(), le))
+            last = j
+            continue
+        labels.append((ls, le))
+    if run:
+        rows.append((labels, run))
+    cells: list[GridCell] = [GridCell(0, 1, *total_head, header=True)]
+    cells.extend(GridCell(0, 2 + c, s, e, header=True) for c, (s, e) in enumerate(columns))
+    r = 0
+    for label_lines, values in rows:
+        placed = _place(text, values, len(columns))
+        if placed is None:
+            continue
+        r += 1
+        if label_lines:
+            cells.append(GridCell(r, 0, label_lines[0][0], label_lines[-1][1]))
+        total, parts = placed
+        cells.append(GridCell(r, 1, *total))
+        for c, span in enumerate(parts):
+            if text[span[0] : span[1]] != "-":
+                cells.append(GridCell(r, 2 + c, *span))
+    if r < FLAT_GRIDS.min_rows:
+        return None
+    caption = _CAPTION.search(text, lines[k][0], lines[k][1])
+    assert caption is not None
+    start = min(c.start for c in cells if c.header)
+    return FlatGrid(start, lines[last][1], caption.group(1), cells)
+
+
+def _place(
+    text: str, values: list[tuple[int, int]], ncols: int
+) -> tuple[tuple[int, int], list[tuple[int, int]]] | None:
+    """A row's total cell and its column cells, when its sum says where the total stands.
+    Columns left empty at the row's end are not written at all; dashes after its last value
+    belong to no column of it."""
+    while len(values) > ncols + 1 and text[values[-1][0] : values[-1][1]] == "-":
+        values = values[:-1]
+    nums = [_value(text[s:e]) for s, e in values]
+    for width in range(ncols, 1, -1):
+        if len(values) != width + 1:
+            continue
+        if nums[0] == sum(nums[1:]) and nums[0] != 0:
+            return values[0], values[1:]
+        if nums[-1] == sum(nums[:-1]) and nums[-1] != 0:
+            return values[-1], values[:-1]
+    return None
+
+
+def flat_grids(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> list[FlatGrid]:
+    """Every flattened money grid in ``text[start:end]`` outside the ``taken`` spans."""
+    lines = _lines(text, start, end)
+    out: list[FlatGrid] = []
+    for k, (ls, le) in enumerate(lines):
+        if not _CAPTION.search(text[ls:le]) or any(s <= ls < e for s, e in taken):
+            continue
+        if out and ls < out[-1].end:
+            continue
+        grid = _read(text, lines, k)
+        if grid is not None and not any(s < grid.end and grid.start < e for s, e in taken):
+            out.append(grid)
+    return out

@@ -1,0 +1,117 @@
+"""Money grids flattened one cell per line (pipeline/flat_grids.py): constructed grids, read
+back through the real table builder and extraction."""
+
+from __future__ import annotations
+
+from extract_helpers import doc_of
+
+from pipeline.flat_grids import flat_grids
+from pipeline.tables import find_tables
+
+# A pledge report's investment grid as its converter writes it: one cell per line, blank lines
+# between, two cells sometimes on one line, the 임기후 column empty and a dash for an empty cell.
+GRID = """\
+연차별 투자수요
+
+단위사업
+
+구분
+
+임기내
+
+(단위 : 백만원)
+
+임기후
+
+계
+
+’14년 ’15년 ’16년 ’17년
+
+계
+
+1,000
+
+100 200
+
+300
+
+400
+
+합동점검
+
+운영기관
+
+600
+
+100
+
+-
+
+200
+
+300
+
+-
+
+교육 강화
+
+시 비 400
+
+100 200
+
+100
+
+-
+
+"""
+
+
+def _rows(text: str) -> dict[int, list[str]]:
+    (table,) = [t for t in find_tables(text) if t.layout == "flat"]
+    rows: dict[int, list[str]] = {}
+    for c in sorted(table.cells, key=lambda c: (c.row, c.col)):
+        rows.setdefault(c.row, []).append(c.text)
+    return rows
+
+
+def test_a_flattened_grid_is_read_into_rows_and_columns():
+    assert _rows(GRID) == {
+        0: ["계", "’14년", "’15년", "’16년", "’17년", "임기후"],
+        1: ["계", "1,000", "100", "200", "300", "400"],
+        2: ["합동점검 운영기관", "600", "100", "200", "300"],  # the '-' cells are empty
+        3: ["교육 강화 시 비", "400", "100", "200", "100"],  # a label sharing its value's line
+    }
+
+
+def test_every_cell_of_a_flat_grid_is_its_source():
+    (grid,) = flat_grids(GRID, 0, len(GRID), [])
+    for c in grid.cells:
+        assert GRID[c.start : c.end] == GRID[c.start : c.end].strip() != ""
+    assert grid.unit == "백만원"
+
+
+def test_a_row_that_does_not_add_up_is_left_alone():
+    broken = GRID.replace("600", "601")
+    assert 2 not in {r for r, v in _rows(broken).items() if "합동점검 운영기관" in v}
+    assert len(_rows(broken)) == 3  # the header, 계 and 교육 강화
+
+
+def test_a_total_written_last_is_found_by_its_sum():
+    text = "(단위 : 억원)\n2024년 2025년\n합계\n국비\n10\n20\n30\n"
+    assert _rows(text)[1] == ["국비", "30", "10", "20"]
+
+
+def test_a_grid_needs_a_caption_years_and_a_total_column():
+    assert not flat_grids("계\n’14년 ’15년\n국비\n30\n10\n20\n", 0, 30, [])
+    assert not flat_grids("(단위 : 백만원)\n국비\n30\n10\n20\n", 0, 40, [])
+
+
+def test_a_grids_cells_become_budget_rows_with_their_years():
+    doc = doc_of(GRID, "other")
+    got = {(b.amount_krw, b.fiscal_year) for b in doc.budgets if "운영기관" in b.item}
+    assert got == {
+        (600_000_000, None),
+        (100_000_000, 2014),
+        (200_000_000, 2016),
+        (300_000_000, 2017),
+    }
