@@ -20,7 +20,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.model import Precision
 from pipeline.vocab import (
@@ -47,6 +47,8 @@ _D = r"(?P<D>3[01]|[12]\d|0?[1-9])(?!\d)(?!-\d)(?!(?!일)[가-힣])"  # '3대 �
 
 # Each form of one point in time, tried in this order at a position.
 _POINT_FORMS: list[tuple[str, re.Pattern[str]]] = [
+    # a template's blank day: '’26. 07. 00.' says the month only
+    ("ym", re.compile(rf"{_Y}{_SEP}{_M}{_SEP}00(?!\d)\.?")),
     ("ymd", re.compile(rf"{_Y}{_SEP}{_M}{_SEP}{_D}(?:\s*일|\.(?!\d))?")),
     ("ymd", re.compile(rf"{_Y}\s*년\s*{_M}\s*월\s*{_D}\s*일")),
     ("ym", re.compile(rf"{_Y}{_SEP}{_M}(?:\s*월|\.(?!\d))?")),
@@ -192,11 +194,17 @@ def _ok_context(text: str, start: int, end: int) -> bool:
     return not _AFTER_BAD.match(text[end : end + 4])
 
 
+_BLANK_DAY_END = re.compile(rf"{_M}\s*\.\s*00(?!\d)\.?")
+
+
 def _second_point(text: str, pos: int, first: _Point, ref_year: int | None) -> _Point | None:
     """The end of a range: a full point, or a bare number continuing the first's precision."""
     p = _match_point(text, pos, ref_year)
     if p is not None and (p.kind != "md" or first.day is not None or first.kind == "md"):
         return p
+    blank = _BLANK_DAY_END.match(text, pos)
+    if blank and first.day is None:  # '’26. 07. 00. ~ 08. 00.': a template's blank days
+        return _Point("m", first.year, int(blank.group("M")), None, pos, blank.end(), False)
     m = re.compile(r"(\d{1,2})(?!\d)\s*(월|일|\.)?").match(text, pos)
     if not m:
         return None
@@ -327,12 +335,37 @@ def _year_pair(text: str, pos: int, limit: int, ref_year: int | None) -> DateMat
     )
 
 
+# A range sign with nothing after it: the period is open-ended ('’25. 下 ~)').
+_OPEN_AFTER = re.compile(r"[^\S\n]*[~∼～〜][^\S\n]*(?=$|[)\]）,\n])")
+# Months listed after a month: '’15.6월 / 7월', '’16.1~5월, 11월' (one range, as 1,7월 is).
+_LISTED_MONTH = re.compile(r"[^\S\n]*[,/][^\S\n]*(?P<M>1[0-2]|0?[1-9])[^\S\n]*월(?!\s*\d)")
+
+
+def _with_listed_months(text: str, d: DateMatch, limit: int) -> DateMatch:
+    """``d`` reaching to the last month listed right after it, in the same year."""
+    if d.precision != "month" or d.end_date is None or d.open_end:
+        return d
+    end, last = d.end, d.end_date
+    while (m := _LISTED_MONTH.match(text, end, limit)) and int(m.group("M")) > last.month:
+        end, last = m.end(), _month_end(last.year, int(m.group("M")))
+    if end == d.end:
+        return d
+    return replace(d, end=end, text=text[d.start : end], end_date=last)
+
+
 def _match_at(
     text: str, pos: int, limit: int, year_in_force: int | None, ref_year: int | None
 ) -> DateMatch | None:
     simple = _simple_match(text, pos, year_in_force, ref_year)
     if simple is not None:
-        return simple if simple.end <= limit else None
+        if simple.end > limit:
+            return None
+        opened = _OPEN_AFTER.match(text, simple.end, limit)
+        if opened and simple.recurrence is None and simple.start_date is not None:
+            # "('25. 下 ~)": from that half on, open-ended
+            end = simple.end + len(opened.group(0).rstrip(" )]"))
+            return replace(simple, end=end, text=text[pos:end], end_date=None, open_end=True)
+        return _with_listed_months(text, simple, limit)
     ue = _UNTIL_EVENT.match(text, pos, limit)
     if ue:
         return DateMatch(pos, ue.end(), ue.group(0), None, None, "day", None, True)
@@ -449,9 +482,10 @@ def _match_at(
     if second is None and not open_end and (fm := _FROM.match(text, cur, limit)):
         open_end, end_d, cur = True, None, fm.end()  # type: ignore[assignment]  # '06년부터: open-ended
     raw = text[pos:cur].rstrip()
-    return DateMatch(
+    found = DateMatch(
         pos, pos + len(raw), raw, start_d, end_d, precision, None, open_end, first.explicit_year
     )
+    return _with_listed_months(text, found, limit)
 
 
 def parse_date_expression(expr: str, default_year: int | None = None) -> DateMatch | None:

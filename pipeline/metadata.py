@@ -176,7 +176,9 @@ def plan_cover(lines: list[str]) -> tuple[str, str | None, str | None] | None:
             title = f"{year.group(1).replace(' ', '')}년{'도' if '도' in prev else ''} {title}"
         date_line = next((x.strip() for x in lines[:i] if _COVER_DATE.match(x.strip())), None)
         if date_line is None:
-            shared = next((m for x in lines[:i] if (m := _COVER_DATE_THEN_BODY.match(x.strip()))), None)
+            shared = next(
+                (m for x in lines[:i] if (m := _COVER_DATE_THEN_BODY.match(x.strip()))), None
+            )
             date_line = shared.group(1) if shared else None
         dept = None
         for x in lines[i + 1 : i + 4]:
@@ -195,6 +197,20 @@ _COVER_DATE_LINE = re.compile(
     r"^(?:19|20)\d\d\s*\.\s*\d{1,2}\s*\.(?:\s*\d{1,2}\s*\.?)?\s*(?:\(\s*[월화수목금토일]\s*\))?$"
 )
 _NOT_TITLE = re.compile(r"^\d{1,2}\s*/\s*\d{1,2}$|^(?:代|대)?\s*[가-힣]{2,4}$")
+
+
+# A program's code standing alone as the first line ('1-2-6', '15-3-6'): its name follows.
+_PROGRAM_CODE = re.compile(r"^\d{1,3}(?:-\d{1,3}){1,3}$")
+
+
+def _coded_title(head: str, code: str) -> str:
+    """'1-2-6' ⏎⏎ '투명한 합동점검·모니터링 상시화' ⏎ '및 전 직원 철도안전 교육강화': the code
+    and the paragraph after it (lines up to the next blank line), joined."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", head.strip()) if p.strip()]
+    rest = paragraphs[1] if len(paragraphs) > 1 and paragraphs[0] == code else ""
+    if not rest or len(rest) > 80:
+        return code
+    return f"{code} {' '.join(line.strip() for line in rest.splitlines())}"
 
 
 def cover_title(lines: list[str]) -> str | None:
@@ -417,6 +433,8 @@ def read_metadata(text: str) -> DocumentMeta:
         meta.title = (
             _clean_heading(heading) if heading else (_clean_heading(lines[0]) if lines else None)
         )
+        if heading is None and meta.title and _PROGRAM_CODE.match(meta.title):
+            meta.title = _coded_title(text[: min(end, 3000)], meta.title)
     if meta.doc_kind == "budget_program" and meta.department is None:
         meta.department = _tab_table_value(text[:end], "부서명")
     return meta

@@ -7,9 +7,10 @@ document never stops the others.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields
@@ -121,12 +122,21 @@ def doc_id_for(meta_management_number: str | None, source: SourceFile) -> str:
 
 def _has_suffix_twin(path: Path) -> bool:
     try:
-        siblings = list(path.parent.iterdir())
+        mtime = path.parent.stat().st_mtime_ns
     except OSError:
         return False
-    return any(
-        p.name != path.name and p.stem == path.stem and is_document_path(p) for p in siblings
-    )
+    others = _document_stems(str(path.parent), mtime)[path.stem] - int(is_document_path(path))
+    return others > 0
+
+
+@functools.lru_cache(maxsize=1024)
+def _document_stems(folder: str, mtime_ns: int) -> Counter[str]:
+    """How many documents of a folder share each stem — listed once per folder (and again
+    only when the folder changes), not once per document: a folder of thousands stays linear."""
+    try:
+        return Counter(p.stem for p in Path(folder).iterdir() if is_document_path(p))
+    except OSError:
+        return Counter()
 
 
 def _merge_meta(found: DocumentMeta, structural: DocumentMeta | None) -> DocumentMeta:

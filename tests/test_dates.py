@@ -95,6 +95,7 @@ def test_year_in_force_carries_forward():
         "27조",
         "(5.4 억원 )",
         "2.5억원",
+        "1.00 배",  # a ratio, not a blank-day template date
     ],
 )
 def test_not_dates(text):
@@ -141,3 +142,29 @@ def test_a_numbered_line_after_a_date_is_not_its_month():
 def test_a_date_wrapped_in_a_narrow_cell_is_one_date():
     (d,) = find_dates("’24.\n12.~’25.3.", 2025)
     assert (d.start_date, d.end_date) == (dt.date(2024, 12, 1), dt.date(2025, 3, 31))
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        # months listed after a month: one range, as '1,7월' is
+        ("’15.6월 / 7월", dt.date(2015, 6, 1), dt.date(2015, 7, 31)),
+        ("’16.1~5월, 11월", dt.date(2016, 1, 1), dt.date(2016, 11, 30)),
+        # a template's blank day ('00') says the month only
+        ("’26. 07. 00.", dt.date(2026, 7, 1), dt.date(2026, 7, 31)),
+        ("’26. 07. 00. ~ 08. 00.", dt.date(2026, 7, 1), dt.date(2026, 8, 31)),
+    ],
+)
+def test_listed_months_and_blank_days(text, start, end):
+    (d,) = find_dates(text, 2026)
+    assert (d.start_date, d.end_date, d.precision) == (start, end, "month")
+
+
+def test_a_half_with_a_range_sign_and_nothing_after_is_open_ended():
+    (d,) = find_dates("子펀드 결성 ('25. 下 ~)", 2025)
+    assert (d.text, d.start_date, d.end_date, d.open_end) == (
+        "'25. 下 ~",
+        dt.date(2025, 7, 1),
+        None,
+        True,
+    )

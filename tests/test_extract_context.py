@@ -143,3 +143,19 @@ def test_a_finished_parts_cost_is_over_the_years_it_took():
         "Ⅲ. 2025년 주요업무계획\n- 완료(석대천 등 10개, 29.5㎞, 2,412억원)\n", "work_report"
     )
     assert budget(doc, "2,412억원").fiscal_year is None
+
+
+def test_a_yearly_breakdowns_parts_keep_their_years():
+    doc = doc_of(
+        "□ 사업개요 (’21.~’32.)\n◾ 사 업 비 : 30억원 (’23년 10억원, '24년 20억원)\n", "work_report"
+    )
+    assert [(b.amount_text, b.fiscal_year) for b in doc.budgets] == [
+        ("30억원", None),
+        ("10억원", 2023),
+        ("20억원", 2024),
+    ]
+
+
+def test_a_cost_column_with_no_year_holds_whole_project_costs():
+    text = "Ⅲ. 2025년 계획\n(단위 : 억원)\n구분\t사업비\t추진사항\n부지 조성\t11.6\t착수\n"
+    assert budget(doc_of(text, "work_report"), "11.6").fiscal_year is None

@@ -134,3 +134,13 @@ def test_a_label_line_opens_a_schedule_part_to_its_next_label():
         "ㅇ 추진방식 결정 ‘25.3. 후 설계 ‘27.~’28.\n❖ 사업개요\nㅇ 기간 연장 ’25.3. 결정된 사항\n"
     )
     assert [w for w, _ in _steps(text)] == ["‘25.3.", "‘27.~’28."]
+
+
+def test_a_line_of_only_dates_dates_the_item_above_it():
+    text = "○ 자문위원회 개최 6회\n- ’14년(8.29, 10.17), ’15년(1.10)\n"
+    assert _steps(text, "other") == [
+        ("8.29", "자문위원회 개최 6회"),
+        ("10.17", "자문위원회 개최 6회"),
+        ("1.10", "자문위원회 개최 6회"),
+    ]
+    assert _steps("’17년 ’18.6월\n1분기 2분기\n", "other") == []  # a grid's header row

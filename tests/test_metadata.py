@@ -81,5 +81,17 @@ def test_viewer_footer_is_not_body(seed_docs):
 def test_a_plan_covers_date_beside_its_committee_dates_the_document():
     from pipeline.metadata import plan_cover
 
-    lines = ["2025. 2. 13.(목) 건 설 교 통 위 원 회", "2 0 2 5 년 주 요 업 무 계 획", "주 택 건 축 국"]
+    lines = [
+        "2025. 2. 13.(목) 건 설 교 통 위 원 회",
+        "2 0 2 5 년 주 요 업 무 계 획",
+        "주 택 건 축 국",
+    ]
     assert plan_cover(lines) == ("2025년 주요업무계획", "주택건축국", "2025. 2. 13.(목)")
+
+
+def test_a_program_code_line_takes_the_name_after_it_as_the_title():
+    from pipeline.metadata import _coded_title
+
+    head = "1-2-6\n\n투명한 합동점검 상시화\n및 철도안전 교육강화\n\n추진 상황\n"
+    assert _coded_title(head, "1-2-6") == "1-2-6 투명한 합동점검 상시화 및 철도안전 교육강화"
+    assert _coded_title("1-2-6\n\n" + "가" * 100 + "\n", "1-2-6") == "1-2-6"  # prose, not a name

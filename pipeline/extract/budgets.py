@@ -191,7 +191,12 @@ class _Writer:
         ls = text.rfind("\n", 0, m.start) + 1
         if text[ls : m.start].strip():
             return ""
-        above = text[:ls].rstrip().rsplit("\n", 1)[-1].strip()
+        prev_end = ls - 1
+        while prev_end > 0 and not text[text.rfind("\n", 0, prev_end) + 1 : prev_end].strip():
+            prev_end = text.rfind("\n", 0, prev_end)  # skip blank lines
+            if prev_end <= 0 or ls - prev_end > ITEMS.label_line_chars * 4:
+                return ""
+        above = text[text.rfind("\n", 0, max(prev_end, 0)) + 1 : max(prev_end, 0)].strip()
         label = clean(above)
         if (
             len(above) > ITEMS.label_line_chars

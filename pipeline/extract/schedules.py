@@ -101,6 +101,7 @@ def _is_step(ctx: Context, d: DateMatch, clause: Clause, in_schedule: bool) -> b
     )
 
 
+_LIST_ITEM = re.compile(r"[ \t]*[-·ㅇ○◦•▪][ \t]")
 _LIST_SEPARATOR = re.compile(r"\s*[,，;]")
 
 
@@ -129,10 +130,14 @@ def _rows_of_clause(
             for d in steps
             if d is not qualifier
         ]
-    if len(dates) >= 2 and not _GRID_GAPS.sub("", _without(text, clause, dates)):
+    fallback = _row_words(ctx, clause) if clause.cell is not None else None
+    only_dates = not _GRID_GAPS.sub("", _without(text, clause, dates))
+    if only_dates and clause.cell is None and _LIST_ITEM.match(text, clause.line_start):
+        # '○ 자문위원회 개최 6회' ⏎ '- ’14년(8.29, 10.17, 12.22)': the dates of the item above
+        fallback = next((clean(h.title) for h in ctx.headings(clause.start, own=False)), None)
+    elif len(dates) >= 2 and only_dates:
         return []  # '1분기 2분기 3분기 4분기', '’17년 ’18.6월': a calendar grid's header row
     leading = bool(steps) and not text[clause.start : steps[0].start].strip(_LEAD_DECORATION)
-    fallback = _row_words(ctx, clause) if clause.cell is not None else None
     rows: list[ScheduleRow] = []
     for k, d in enumerate(steps):
         lo = steps[k - 1].end if k > 0 else clause.start
@@ -146,7 +151,7 @@ def _rows_of_clause(
             task = task_from(text[lo : d.start], text[d.end : hi])
             if k > 0 and not clean(text[lo : d.start]).strip(" ~:;,)(및"):
                 task = task_from(text[clause.start : d.start], "")
-        task = task or fallback or ""
+        task = task if has_content(task) else (fallback or task or "")
         if not has_content(task) and rows:
             task = rows[-1].task  # '제194호(1999.3.13), 제443호(2000.4.26)': one subject, two dates
         elif not has_content(task) and k > 0:

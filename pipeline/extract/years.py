@@ -219,7 +219,7 @@ def stated_year(
         a, b = _year_text(ctx, yearly.group("a")), _year_text(ctx, yearly.group("b"))
         if a < b:
             return None, (a, b)
-    if _PROJECT_COST_LABEL.fullmatch(label.strip(_HEADING_DECORATION + "ㅇ◦◾▪•*")):
+    if not tokens and _PROJECT_COST_LABEL.fullmatch(label.strip(_HEADING_DECORATION + "ㅇ◦◾▪•*")):
         span = _block_period(ctx, m)
         if span is not None:  # '○ 사 업 비 : 119억원 / 지원기간 : 2023년 ~ 2033년'
             return None, span
@@ -247,6 +247,12 @@ def stated_year(
             return None, none
         if any(_MULTI_YEAR.search(h) for h in labels):
             return None, none
+        if (
+            cell.header_path
+            and _PROJECT_COST_LABEL.fullmatch(cell.header_path[-1].replace(" ", ""))
+            and not any(fiscal_years(h) for h in cell.header_path)
+        ):
+            return None, none  # a 사업비 column with no year: each project's whole cost
         y = ctx.cell_year(cell, table) or ctx.heading_year(m.start)
         if y:
             return y, none
