@@ -29,7 +29,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pipeline.settings import FLAT_GRIDS
-from pipeline.vocab import APOSTROPHES, MONEY_UNIT_RE, ROMAN_NUMERALS, TOTAL_LABEL_RE
+from pipeline.vocab import (
+    APOSTROPHES,
+    COUNT_LABEL_RE,
+    MONEY_UNIT_RE,
+    ROMAN_NUMERALS,
+    TOTAL_LABEL_RE,
+)
 
 _CAPTION = re.compile(rf"[(（]\s*단위\s*[:：]\s*({MONEY_UNIT_RE})\s*[)）]")
 _YEAR_HEAD = re.compile(
@@ -123,7 +129,7 @@ def _read(text: str, lines: list[tuple[int, int]], k: int) -> FlatGrid | None:
         ((ls, le) for ls, le in reversed(head) if TOTAL_LABEL_RE.match(text[ls:le].strip())), None
     )
     after_term = next(((ls, le) for ls, le in head if _AFTER_TERM.match(text[ls:le].strip())), None)
-    first = lines.index(reach[yi]) + 1
+    first = max(0, k - FLAT_GRIDS.header_lines_before) + yi + 1
     if total_head is None and first + 1 < len(lines):
         # a total column written last: '2024년 2025년' ⏎ '합계' ⏎ a row label (not a value)
         after = lines[first]
@@ -158,20 +164,21 @@ def _read(text: str, lines: list[tuple[int, int]], k: int) -> FlatGrid | None:
             labels, run = [], []
         shared = _LABEL_THEN_VALUE.match(line)
         if shared:
-            labels.append((ls, ls + shared.end() - 1))
-            run.append((ls + shared.end(), le))
+            labels.append(_stripped(text, ls, ls + shared.end()))
+            run.append(_stripped(text, ls + shared.end(), le))
             last = j
             continue
-        labels.append((ls, le))
+        labels.append(_stripped(text, ls, le))
     if run:
         rows.append((labels, run))
     cells: list[GridCell] = [GridCell(0, 1, *total_head, header=True)]
     cells.extend(GridCell(0, 2 + c, s, e, header=True) for c, (s, e) in enumerate(columns))
     r = 0
     for label_lines, values in rows:
+        label = " ".join(text[a:b] for a, b in label_lines)
         placed = _place(text, values, len(columns))
-        if placed is None:
-            continue
+        if placed is None or COUNT_LABEL_RE.search(label):
+            continue  # a row that does not add up, or counts ('설치 개소') under a money caption
         r += 1
         if label_lines:
             cells.append(GridCell(r, 0, label_lines[0][0], label_lines[-1][1]))
@@ -200,11 +207,24 @@ def _place(
     for width in range(ncols, 1, -1):
         if len(values) != width + 1:
             continue
-        if nums[0] == sum(nums[1:]) and nums[0] != 0:
+        first = nums[0] == sum(nums[1:]) and nums[0] != 0
+        last = nums[-1] == sum(nums[:-1]) and nums[-1] != 0
+        if first and last:
+            return None  # '10 0 10': both readings add up, neither is known
+        if first:
             return values[0], values[1:]
-        if nums[-1] == sum(nums[:-1]) and nums[-1] != 0:
+        if last:
             return values[-1], values[:-1]
     return None
+
+
+def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
+    """``(start, end)`` without the whitespace at either end: a cell's span is its text."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def flat_grids(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> list[FlatGrid]:

@@ -59,8 +59,8 @@ class FlatGridSettings:
     max_lines: int = 200
     # ... and a line longer than this is prose, not a row label: the grid ends there.
     max_label_chars: int = 30
-    # A grid is kept when at least this many rows add up.
-    min_rows: int = 1
+    # A grid is kept when at least this many rows add up (one could add up by chance).
+    min_rows: int = 2
 
 
 FLAT_GRIDS = FlatGridSettings()

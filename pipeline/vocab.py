@@ -168,6 +168,13 @@ SCHEDULE_HEADINGS = ("일정", "경과", "경위", "계획")
 SCHEDULE_HEADING_RE = re.compile(
     r"^(?:[\d’‘'`]+년도?)?(?:추진|향후|세부|주요|사업)?(?:일정|경과|경위)(?:\(안\))?$"
 )
+# Labels of a program's own period, which a 사업비 in its block covers (not 협약기간, 교육기간).
+PROGRAM_PERIOD_LABELS = (
+    "사\\s*업\\s*기\\s*간",
+    "지\\s*원\\s*기\\s*간",
+    "공\\s*사\\s*기\\s*간",
+    "추\\s*진\\s*기\\s*간",
+)
 # Glyphs and brackets around a line that only names the part below it: ❖ 추진일정, < 향후 일정 >.
 LABEL_LINE_DECORATION = " \t❖◈◆◇■□▣●○◎<>〈〉《》【】[]()·-*※:："
 # Table headers of a column of dates: 추진기간, 일정, 시기, 기한, 일시.
@@ -178,7 +185,9 @@ TOTAL_LABEL_RE = re.compile(r"^(?:합\s*계|총\s*계|소\s*계|누\s*계|계|�
 COUNT_HEADER_RE = re.compile(
     r"^(?:개수|건수|인원|동수|세대수|개소|횟수|명수|면적|길이|연장)$|\((?:명|건|개|회|동|세대|개소|㎡|km)\)"
 )
-COUNT_LABEL_RE = re.compile(r"건수|인원|횟수|개수|명수|면적|\(명\)|\(건\)|\(회\)|\(㎡\)")
+COUNT_LABEL_RE = re.compile(
+    r"건수|인원|횟수|개수|개소|명수|사업량|면적|\(명\)|\(건\)|\(회\)|\(㎡\)"
+)
 # A header or label of a money column / row: 금액, 예산, 사업비 …
 MONEY_HEADER_RE = re.compile(r"금액|예산|집행액|결산|사업비|소요액|잔액|지출|세출|세입|투자")
 # Headers of a percent column: 증감률, 비율, 구성비, '* 100'.

@@ -159,3 +159,10 @@ def test_a_yearly_breakdowns_parts_keep_their_years():
 def test_a_cost_column_with_no_year_holds_whole_project_costs():
     text = "Ⅲ. 2025년 계획\n(단위 : 억원)\n구분\t사업비\t추진사항\n부지 조성\t11.6\t착수\n"
     assert budget(doc_of(text, "work_report"), "11.6").fiscal_year is None
+
+
+def test_a_stated_year_and_other_periods_keep_an_amount_in_its_year():
+    doc = doc_of("○ ’25년 예산 120억원(’23년 80억원, ’24년 100억원 대비 증가)\n", "work_report")
+    assert budget(doc, "120억원").fiscal_year == 2025
+    text = "□ 2025년 청년창업 지원사업\n○ 사업비 : 5억원\n○ 협약기간 : ’25.3.~’27.2.\n"
+    assert budget(doc_of(text, "work_report"), "5억원").fiscal_year == 2025  # not its own period

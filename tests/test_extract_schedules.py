@@ -144,3 +144,17 @@ def test_a_line_of_only_dates_dates_the_item_above_it():
         ("1.10", "자문위원회 개최 6회"),
     ]
     assert _steps("’17년 ’18.6월\n1분기 2분기\n", "other") == []  # a grid's header row
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "○ 서울시 인구는 ’24.12월, 약 940만명으로 감소\n",  # a figure's date, not a list of steps
+        "○ 인구 추이 ’24.12월 : 940만명, ’25.6월 : 935만명\n",  # a date before a figure
+        "▪ (인구) ’24.12월 말 940만명\n",  # a bracketed label that is not a time
+        "○ 가입자 2만명 → ’25.6월 3만명으로 증가\n",  # a change arrow, not an item's bullet
+        "○ 통계 현황\n - ’24.6월, ’24.12월\n",  # dates of a statistic, not in brackets
+    ],
+)
+def test_figures_dated_in_passing_are_not_steps(text):
+    assert _steps(text) == []

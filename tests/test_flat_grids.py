@@ -97,13 +97,33 @@ def test_a_row_that_does_not_add_up_is_left_alone():
 
 
 def test_a_total_written_last_is_found_by_its_sum():
-    text = "(단위 : 억원)\n2024년 2025년\n합계\n국비\n10\n20\n30\n"
+    text = "(단위 : 억원)\n2024년 2025년\n합계\n국비\n10\n20\n30\n시비\n5\n5\n10\n"
     assert _rows(text)[1] == ["국비", "30", "10", "20"]
+    assert _rows(text)[2] == ["시비", "10", "5", "5"]
+
+
+def test_counts_ambiguous_rows_and_padded_lines_are_not_read_as_money():
+    text = (
+        "(단위 : 백만원)\n계\n’24년 ’25년\n"
+        "국비\n30\n10\n20\n"  # adds up: read
+        "설치 개소\n3\n1\n2\n"  # counts under a money caption: not money
+        "시비\n10\n0\n10\n"  # '10 0 10' adds up first-total and last-total: unknown
+        "시 비  60  \n20\n40\n"  # a label sharing its value's line, padded
+    )
+    rows = _rows(text)
+    assert [v[0] for r, v in sorted(rows.items()) if r] == ["국비", "시 비"]
+    (grid,) = flat_grids(text, 0, len(text), [])
+    assert all(text[c.start : c.end] == text[c.start : c.end].strip() for c in grid.cells)
+
+
+def test_one_row_adding_up_is_not_yet_a_grid():
+    assert not flat_grids("(단위 : 억원)\n계\n2024년 2025년\n국비\n30\n10\n20\n", 0, 60, [])
 
 
 def test_a_grid_needs_a_caption_years_and_a_total_column():
-    assert not flat_grids("계\n’14년 ’15년\n국비\n30\n10\n20\n", 0, 30, [])
-    assert not flat_grids("(단위 : 백만원)\n국비\n30\n10\n20\n", 0, 40, [])
+    rows = "국비\n30\n10\n20\n시비\n3\n1\n2\n"
+    assert not flat_grids("계\n’14년 ’15년\n" + rows, 0, 40, [])
+    assert not flat_grids("(단위 : 백만원)\n" + rows, 0, 40, [])
 
 
 def test_a_grids_cells_become_budget_rows_with_their_years():

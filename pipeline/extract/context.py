@@ -43,6 +43,8 @@ _BREAK = re.compile(HTML_BREAK, re.I)
 # A line above a table that captions it or states its basis: '(기준 : ’25년 본예산, 단위 : 백만원)'.
 _CAPTION_LINE = re.compile(r"기준|단위|<[^>]*>|\[[^\]]*\]|예산|현황")
 _BOX_CELL = 60
+# Lines that end a part a label line opened: another label or box ('[참고]', '< … >', '❖').
+_LABEL_STOP = re.compile(r"❖◈◆◇■□▣<〈《【\[※")
 # Header labels that introduce the document's own date: '결재일자 2020.2.19.', '시행 …-566 (2025.1.16.)'.
 _DATE_LABEL_BEFORE = re.compile(
     r"(?:결재일자|시행일자|생산일자|작성일자?|보고일자?|시행\s+[가-힣A-Za-z·]+\s*-\s*\d+)\s*[:：]?\s*\(?\s*$"
@@ -445,14 +447,16 @@ class Context:
             section = next((h for h in self.headings(m.start()) if h.char_end > m.end() + 1), None)
             end = section.char_end if section is not None else self.end
             glyph = line.lstrip()[:1]
-            if glyph and glyph in LABEL_LINE_DECORATION:
-                k = self.text.find("\n" + glyph, m.end(), end)
-                end = k if k >= 0 else end
-            parts.append((m.end(), end))
+            stops = _LABEL_STOP.pattern + (
+                re.escape(glyph) if glyph in LABEL_LINE_DECORATION else ""
+            )
+            k = re.compile(rf"\n[^\S\n]*[{stops}]").search(self.text, m.end(), end)
+            parts.append((m.end(), k.start() if k else end))
         return parts
 
     def in_schedule_label_part(self, pos: int) -> bool:
-        return any(s <= pos < e for s, e in self.schedule_parts)
+        k = bisect.bisect_right(self.schedule_parts, (pos, self.end)) - 1
+        return any(s <= pos < e for s, e in self.schedule_parts[max(0, k - 2) : k + 1])
 
     def field_label(self, pos: int) -> str | None:
         """The label of the label/value field whose value holds ``pos`` (a program sheet's

@@ -26,15 +26,21 @@ from pipeline.extract.exclusions import excluded_date
 from pipeline.extract.mentions import DateMention
 from pipeline.extract.phrases import clean, has_content, task_from
 from pipeline.model import ScheduleRow, Table
-from pipeline.vocab import SCHEDULE_FIELDS, SCHEDULE_HEADING_RE
+from pipeline.vocab import DATE_COLUMN_HEADER_RE, SCHEDULE_FIELDS, SCHEDULE_HEADING_RE
 
 # A date that cites a document: 실행계획(시장방침 제88호/'13.4.5), 운영계획('15.5.4)
 _CITATION_BEFORE = re.compile(
     r"(?:제?\s*\d+\s*호\s*[/,(]|제\s*\d+\s*호|[가-힣]+\s*-\s*\d+\s*,|방침\s*[/,]|"
     r"(?:계획|방침|지침|조례|규칙|공고|결과|보고|의결|협의|심의|통보)\s*\(|/)\s*$"
 )
-_BRACKET_LABEL = re.compile(r"^[\s\-·○◦*ㅇ※•▪▷▶□■]*[(（][^()（）\d]{1,12}[)）]\s*$")
-_AFTER_ARROW = re.compile(r"[▸▹►→⇒⇨➡]\s*$")
+# '▪ (기간/장소) …': a bracketed label that names a time (not '(인구) ’24.12월 말 940만명')
+_BRACKET_LABEL = re.compile(
+    rf"^[\s\-·○◦*ㅇ※•▪▷▶□■]*[(（][^()（）\d]{{0,8}}(?:{DATE_COLUMN_HEADER_RE.pattern})[^()（）\d]{{0,8}}[)）]\s*$"
+)
+# a bullet arrow opening the next item ('고시 ▸ ’29.12월 개항목표'), not a change ('2만명 → ’25.6월')
+_AFTER_ARROW = re.compile(r"[▸▹►]\s*$")
+# what a date dates starts with words, not a figure ('’24.12월 : 940만명' is a statistic)
+_WORDS_NEXT = re.compile(r"\s*[:：]?\s*[가-힣A-Za-z「『‘“(]")
 _PERIOD_AFTER = re.compile(r"\s*(?:까지|부터|[~∼～〜])")
 _LEAD_DECORATION = " -·○◦*ㅇ※•▪▷▶□■\"'"
 
@@ -64,8 +70,12 @@ def _is_step(ctx: Context, d: DateMatch, clause: Clause, in_schedule: bool) -> b
     # after a colon, or a bracketed label ('▪ (기간/장소) ’25. 11. 26.(화) ~ …')
     after_colon = before.rstrip().endswith((":", "：")) or bool(_BRACKET_LABEL.match(before))
     # leading its clause, or an item after an inline arrow ('고시 ▸ ’29.12월 개항목표 명기')
-    leading = not before.strip(_LEAD_DECORATION) or bool(_AFTER_ARROW.search(before))
-    dates_what_follows = text[d.end : d.end + 3].lstrip()[:1] in (":", "：")
+    leading = not before.strip(_LEAD_DECORATION) or (
+        bool(_AFTER_ARROW.search(before)) and bool(_WORDS_NEXT.match(text, d.end))
+    )
+    dates_what_follows = text[d.end : d.end + 3].lstrip()[:1] in (":", "：") and bool(
+        _WORDS_NEXT.match(text, d.end)
+    )
     closing = not text[d.end : clause.end].strip(" .,)」』]。")
     bare_year = (
         d.precision == "year"
@@ -102,16 +112,24 @@ def _is_step(ctx: Context, d: DateMatch, clause: Clause, in_schedule: bool) -> b
 
 
 _LIST_ITEM = re.compile(r"[ \t]*[-·ㅇ○◦•▪][ \t]")
+_DATE_IN = re.compile(r"[‘’'`]\s?\d\d\s*[.년]|(?:19|20)\d\d\s*[.년]|\d{1,2}\s*월")
 _LIST_SEPARATOR = re.compile(r"\s*[,，;]")
 
 
 def _closes_list_item(text: str, d: DateMatch, clause: Clause) -> bool:
     """'추진방식 결정 ‘25.3. , 예타 면제 ’25.12. , …': a date that ends one item of a list of
     dated steps (words before it since the last separator, a separator right after it)."""
-    if not _LIST_SEPARATOR.match(text, d.end):
+    sep = _LIST_SEPARATOR.match(text, d.end)
+    if not sep:
         return False
     lo = max(text.rfind(",", clause.start, d.start), text.rfind(";", clause.start, d.start))
-    return has_content(text[max(lo + 1, clause.start) : d.start])
+    if not has_content(text[max(lo + 1, clause.start) : d.start]):
+        return False
+    # a list of dated steps: the next item has words and a date of its own
+    nxt = text[sep.end() : clause.end]
+    cut = re.search(r"[,，;]", nxt)
+    item = nxt[: cut.start()] if cut else nxt
+    return has_content(item) and bool(_DATE_IN.search(item))
 
 
 def _rows_of_clause(
@@ -132,7 +150,12 @@ def _rows_of_clause(
         ]
     fallback = _row_words(ctx, clause) if clause.cell is not None else None
     only_dates = not _GRID_GAPS.sub("", _without(text, clause, dates))
-    if only_dates and clause.cell is None and _LIST_ITEM.match(text, clause.line_start):
+    if (
+        only_dates
+        and clause.cell is None
+        and _LIST_ITEM.match(text, clause.line_start)
+        and any(_in_parens(text, clause.start, d.start) for d in dates)
+    ):
         # '○ 자문위원회 개최 6회' ⏎ '- ’14년(8.29, 10.17, 12.22)': the dates of the item above
         fallback = next((clean(h.title) for h in ctx.headings(clause.start, own=False)), None)
     elif len(dates) >= 2 and only_dates:

@@ -22,6 +22,7 @@ from pipeline.vocab import (
     BOUND_WORDS,
     DIFFERENCE_HEADER_RE,
     DIFFERENCE_WORDS,
+    PROGRAM_PERIOD_LABELS,
     RANGE_SIGNS,
     YEAR_BOUND_WORDS,
 )
@@ -86,13 +87,13 @@ _HEADING_DECORATION = " ●○□■-·'‘’`\t"
 _PROJECT_COST_LABEL = re.compile(r"(?:총\s*)?사\s*업\s*비")
 # A total broken down by year right after it: '30억원 (’23년 10억원, '24년 20억원)'.
 _YEARLY_BREAKDOWN = re.compile(
-    rf"\s*[(（]\s*(?P<a>{_Y_ANY})\s*년?도?\s*[:：]?\s*\d[\d,.]*\s*[가-힣]{{0,3}}\s*[,，]\s*"
-    rf"(?:[^)）]*[,，]\s*)?(?P<b>{_Y_ANY})\s*년?도?\s*[:：]?\s*\d"
+    rf"\s*[(（]\s*(?P<a>{_Y_ANY})\s*년?도?\s*[:：]?\s*\d[\d,.]*(?![\d,.]*\s*[월일])\s*[가-힣]{{0,3}}\s*[,，]\s*"
+    rf"(?:[^)）]*[,，]\s*)?(?P<b>{_Y_ANY})\s*년?도?\s*[:：]?\s*\d[\d,.]*(?![\d,.]*\s*[월일])"
 )
 # A bracket after a finished part: '완료(석대천 등 10개, 29.5㎞, 2,412억원)' — what it cost, over years.
 _DONE_BEFORE_BRACKET = re.compile(r"(?:완료|준공|완공)\s*$")
 # A period a program's block states: '지원기간 : 2023년 ~ 2033년', '공사기간 : 7년 (ˊ25.~ˊ32.)'.
-_PERIOD_LINE = re.compile(r"기\s*간")
+_PERIOD_LINE = re.compile(rf"(?:{'|'.join(PROGRAM_PERIOD_LABELS)})\s*[:：(（]")
 
 
 def year_of(m: re.Match[str], ref_year: int | None = None) -> int:
@@ -214,7 +215,7 @@ def stated_year(
     span = _period_in(phrase) or _period_in(bracket)
     if span is not None:  # '사업(‘16.1.~’24.7.) ▹ 260억원', '(‘24.10.~’25.10, 41억원)'
         return None, span
-    yearly = _YEARLY_BREAKDOWN.match(text, m.end, min(len(text), m.end + 80))
+    yearly = None if tokens else _YEARLY_BREAKDOWN.match(text, m.end, min(len(text), m.end + 80))
     if yearly:  # '30억원 (’23년 10억원, '24년 20억원)': a total over the years it lists
         a, b = _year_text(ctx, yearly.group("a")), _year_text(ctx, yearly.group("b"))
         if a < b:
