@@ -367,7 +367,7 @@ def _match_at(
             # "('25. 下 ~)": from that half on, open-ended
             end = simple.end + len(opened.group(0).rstrip(" )]"))
             return replace(simple, end=end, text=text[pos:end], end_date=None, open_end=True)
-        return _with_listed_months(text, simple, limit)
+        return simple  # halves, quarters, years: no months to list after
     ue = _UNTIL_EVENT.match(text, pos, limit)
     if ue:
         return DateMatch(pos, ue.end(), ue.group(0), None, None, "day", None, True)

@@ -29,15 +29,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pipeline.settings import FLAT_GRIDS
+from pipeline.spans import lines as text_lines
+from pipeline.spans import trim
 from pipeline.vocab import (
     APOSTROPHES,
     COUNT_LABEL_RE,
-    MONEY_UNIT_RE,
     ROMAN_NUMERALS,
     TOTAL_LABEL_RE,
+    UNIT_CAPTION_RE,
 )
 
-_CAPTION = re.compile(rf"[(（]\s*단위\s*[:：]\s*({MONEY_UNIT_RE})\s*[)）]")
 _YEAR_HEAD = re.compile(
     rf"(?:(?:19|20)\d\d\s*년?|[{re.escape(APOSTROPHES)}]\d\d\s*(?:년|\.\s*\d{{1,2}}\s*월?)?)(?=\s|$)"
 )
@@ -69,14 +70,7 @@ class FlatGrid:
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The non-blank lines of ``text[start:end]`` (a converter puts blank lines between cells)."""
-    out, pos = [], start
-    while pos < end:
-        nl = text.find("\n", pos, end)
-        le = end if nl < 0 else nl
-        if text[pos:le].strip():
-            out.append((pos, le))
-        pos = le + 1
-    return out
+    return [(ls, le) for ls, le in text_lines(text, start, end) if text[ls:le].strip()]
 
 
 def _value(token: str) -> Decimal:
@@ -155,7 +149,7 @@ def _read(text: str, lines: list[tuple[int, int]], k: int) -> FlatGrid | None:
             continue
         if (
             _GRID_END.match(line)
-            or _CAPTION.search(line)
+            or UNIT_CAPTION_RE.search(line)
             or len(line.strip()) > FLAT_GRIDS.max_label_chars
         ):
             break
@@ -164,11 +158,11 @@ def _read(text: str, lines: list[tuple[int, int]], k: int) -> FlatGrid | None:
             labels, run = [], []
         shared = _LABEL_THEN_VALUE.match(line)
         if shared:
-            labels.append(_stripped(text, ls, ls + shared.end()))
-            run.append(_stripped(text, ls + shared.end(), le))
+            labels.append(trim(text, ls, ls + shared.end()))
+            run.append(trim(text, ls + shared.end(), le))
             last = j
             continue
-        labels.append(_stripped(text, ls, le))
+        labels.append(trim(text, ls, le))
     if run:
         rows.append((labels, run))
     cells: list[GridCell] = [GridCell(0, 1, *total_head, header=True)]
@@ -189,7 +183,7 @@ def _read(text: str, lines: list[tuple[int, int]], k: int) -> FlatGrid | None:
                 cells.append(GridCell(r, 2 + c, *span))
     if r < FLAT_GRIDS.min_rows:
         return None
-    caption = _CAPTION.search(text, lines[k][0], lines[k][1])
+    caption = UNIT_CAPTION_RE.search(text, lines[k][0], lines[k][1])
     assert caption is not None
     start = min(c.start for c in cells if c.header)
     return FlatGrid(start, lines[last][1], caption.group(1), cells)
@@ -218,21 +212,12 @@ def _place(
     return None
 
 
-def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
-    """``(start, end)`` without the whitespace at either end: a cell's span is its text."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def flat_grids(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> list[FlatGrid]:
     """Every flattened money grid in ``text[start:end]`` outside the ``taken`` spans."""
     lines = _lines(text, start, end)
     out: list[FlatGrid] = []
     for k, (ls, le) in enumerate(lines):
-        if not _CAPTION.search(text[ls:le]) or any(s <= ls < e for s, e in taken):
+        if not UNIT_CAPTION_RE.search(text[ls:le]) or any(s <= ls < e for s, e in taken):
             continue
         if out and ls < out[-1].end:
             continue

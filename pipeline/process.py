@@ -46,6 +46,7 @@ ROW_DECIDING = (
     "pipeline/rows.py",
     "pipeline/segment.py",
     "pipeline/settings.py",
+    "pipeline/spans.py",
     "pipeline/tables.py",
     "pipeline/vocab.py",
 )

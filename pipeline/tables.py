@@ -18,6 +18,8 @@ from pipeline.flat_grids import flat_grids
 from pipeline.html_tables import HtmlTable, html_tables
 from pipeline.model import Cell, SourceTable, Table, TableLayout
 from pipeline.money import MONEY_UNITS, find_amounts, parse_number_cell, to_krw
+from pipeline.spans import lines as text_lines
+from pipeline.spans import trim
 from pipeline.vocab import DECLARED_UNIT_RE, PERCENT_HEADER_RE
 
 _CHECKBOX = re.compile(r"<input\b(?=[^>]*type=[\"']?checkbox)([^>]*)/?>", re.I)
@@ -80,25 +82,11 @@ class _RawCell:
     bbox: tuple[float, float, float, float] | None = None
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink a span to its meaningful text: whitespace and a leading ``(x-)`` dropped."""
-    while True:
-        while start < end and text[start].isspace():
-            start += 1
-        if text.startswith("(x-)", start) and start + 4 <= end:
-            start += 4
-            continue
-        break
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def _html_cells(table: HtmlTable, text: str) -> list[_RawCell]:
     """An HTML table's cells, as the parser found them, their spans trimmed to their text."""
     out = []
     for c in table.cells:
-        s, e = _trim(text, c.start, c.end)
+        s, e = trim(text, c.start, c.end)
         out.append(_RawCell(c.row, c.col, s, e, c.row_span, c.col_span, header=c.header))
     return out
 
@@ -110,23 +98,12 @@ def _split_row(text: str, line_start: int, line_end: int, sep: str, r: int) -> l
     while True:
         nxt = text.find(sep, pos, line_end)
         cell_end = line_end if nxt < 0 else nxt
-        s, e = _trim(text, pos, cell_end)
+        s, e = trim(text, pos, cell_end)
         cells.append(_RawCell(r, col, s, e))
         col += 1
         if nxt < 0:
             return cells
         pos = nxt + 1
-
-
-def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    out = []
-    pos = start
-    while pos < end:
-        nl = text.find("\n", pos, end)
-        line_end = end if nl < 0 else nl
-        out.append((pos, line_end))
-        pos = line_end + 1
-    return out
 
 
 _MONEY_HEADER = re.compile(r"금액|예산|집행액|결산|사업비|소요액|잔액")
@@ -441,7 +418,7 @@ def find_tables(
             s <= pos <= e for s, e in given_spans
         )
 
-    lines = _lines(text, start, end)
+    lines = text_lines(text, start, end)
     i = 0
     while i < len(lines):
         ls, le = lines[i]

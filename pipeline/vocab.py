@@ -94,6 +94,8 @@ STATISTIC_COUNTER_RE = _alternation(
     ["명", "건", "개소", "개", "가구", "세대", "곳", "톤", "회", "%"]
 )
 DECLARED_UNIT_RE = _alternation([*MONEY_UNITS, *COUNT_UNITS])
+# A money unit declared for what follows: '(단위 : 천원)' (the unit is group 1).
+UNIT_CAPTION_RE = re.compile(rf"\(\s*단위\s*[:：]\s*({MONEY_UNIT_RE})\s*\)")
 
 # ── time ─────────────────────────────────────────────────────────────────────────────────
 # Apostrophes that stand for a century before a two-digit year: ’20, '20, ‘20, `20 …

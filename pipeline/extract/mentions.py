@@ -36,6 +36,7 @@ from pipeline.vocab import (
     NEGATIVE_SIGNS,
     RANGE_SIGNS,
     ROMAN_NUMERALS,
+    UNIT_CAPTION_RE,
     WON,
 )
 
@@ -78,7 +79,6 @@ _PART = re.compile(
 )
 _WON_FIELDS = ("예산", "지출")  # label/value program sheets state these in won, without a unit
 _BARE_WON = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
-_UNIT_DECLARED = re.compile(rf"\(\s*단위\s*[:：]\s*({MONEY_UNIT_RE})\s*\)")
 _BARE_NUMBER = re.compile(
     rf"(?<![\d.,])[{NEGATIVE_SIGNS}]?\d{{1,3}}(?:,\d{{3}})+(?![\d.,]|\s*(?:(?:{DECLARED_UNIT_RE})(?![가-힣])|{COUNTER_WORD_RE}|(?:년|월|일|억|조)(?![가-힣])))"
 )
@@ -263,7 +263,7 @@ def _flat_mentions(ctx: Context) -> list[MoneyMention]:
     """A money table the converter flattened into a line: after '(단위 : 천원)', the bare
     numbers up to the next item ('… (단위 : 천원) 구분 소요예산 계 4,611,935 …')."""
     out = []
-    for u in _UNIT_DECLARED.finditer(ctx.text, 0, ctx.end):
+    for u in UNIT_CAPTION_RE.finditer(ctx.text, 0, ctx.end):
         if ctx.table_at(u.start()) is not None:
             continue
         stop = _FLAT_TABLE_END.search(ctx.text, u.end(), ctx.end)

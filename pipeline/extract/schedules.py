@@ -112,7 +112,6 @@ def _is_step(ctx: Context, d: DateMatch, clause: Clause, in_schedule: bool) -> b
 
 
 _LIST_ITEM = re.compile(r"[ \t]*[-·ㅇ○◦•▪][ \t]")
-_DATE_IN = re.compile(r"[‘’'`]\s?\d\d\s*[.년]|(?:19|20)\d\d\s*[.년]|\d{1,2}\s*월")
 _LIST_SEPARATOR = re.compile(r"\s*[,，;]")
 
 
@@ -129,7 +128,8 @@ def _closes_list_item(text: str, d: DateMatch, clause: Clause) -> bool:
     nxt = text[sep.end() : clause.end]
     cut = re.search(r"[,，;]", nxt)
     item = nxt[: cut.start()] if cut else nxt
-    return has_content(item) and bool(_DATE_IN.search(item))
+    year = d.start_date.year if d.start_date else None  # a yearless '5월' after it too
+    return has_content(item) and next(find_dates(item, year), None) is not None
 
 
 def _rows_of_clause(
