@@ -8,10 +8,14 @@ and the footer (``기관명 … 부서명 … 문서번호 … 생산일자 … 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from pipeline.dates import find_dates, parse_date
 from pipeline.model import DocKind, DocumentMeta
 from pipeline.vocab import FIELD_LABELS
+
+if TYPE_CHECKING:
+    from pipeline.ingest.catalog import CatalogueEntry
 
 # The metadata a document carries (columns of `documents`, fields of DocumentMeta), in the
 # order people read them: one list for `gyeoljae show`, the evaluator and the docs.
@@ -293,6 +297,21 @@ def complete(meta: DocumentMeta, text: str) -> DocumentMeta:
         meta.produced_on = meta.produced_on or meta.approved_on
         if meta.department is None:
             meta.department = bureau_department(meta.doc_number, meta.approval_line, text)
+    return meta
+
+
+def with_catalogue(meta: DocumentMeta, entry: CatalogueEntry | None) -> DocumentMeta:
+    """Fill what the document leaves unsaid from its publisher's catalogue: its own statements
+    come first, except a department the catalogue writes more fully ('미래청년기획관
+    청년사업담당관' for a letter signed '청년사업담당관')."""
+    if entry is None:
+        return meta
+    meta.title = meta.title or entry.title
+    meta.produced_on = meta.produced_on or entry.produced_on
+    meta.doc_number = meta.doc_number or entry.doc_number
+    own, listed = meta.department, entry.department
+    if listed and (own is None or (listed != own and listed.endswith(" " + own))):
+        meta.department = listed
     return meta
 
 

@@ -20,7 +20,8 @@ from pipeline import __version__
 from pipeline.errors import StageFailed, describe
 from pipeline.extract import extract
 from pipeline.ingest import is_document_path, read_bytes, read_source, source_file
-from pipeline.metadata import complete, read_metadata
+from pipeline.ingest.catalog import catalogue_entry
+from pipeline.metadata import complete, read_metadata, with_catalogue
 from pipeline.model import Document, DocumentMeta, ErrorRecord, SourceFile, SourceText, Span
 from pipeline.segment import segment
 from pipeline.tables import find_tables
@@ -159,6 +160,7 @@ def analyse(source: SourceFile, read: SourceText | str) -> Document:
     text = read.text
     with stage("metadata", source.rel_path):
         meta = complete(_merge_meta(read_metadata(text), read.meta), text)
+        meta = with_catalogue(meta, catalogue_entry(Path(source.path)))
     doc = Document(
         doc_id=doc_id_for(meta.management_number, source),
         source=source,
