@@ -91,6 +91,13 @@ def test_date_exclusions_name_their_reason(text, rule):
     assert _steps(text) == []
 
 
+def test_a_figure_dates_only_within_its_own_cell():
+    """'(2014∼)' ⏎ '15' ⏎ '건축위원회': the next cell's '15' and the next row's '건' are not a
+    figure of 15 건 that the date dates."""
+    table = "위원회명\t설치\t위원수\n주거정책심의위원회\t(2014∼)\t15\n건축위원회\t(1973∼)\t149\n"
+    assert [w for w, _ in _steps(table)] == ["2014∼", "1973∼"]
+
+
 def test_the_documents_own_date_is_not_a_step():
     text = "2025. 2. 11.(화)\n주 요 업 무 계 획\nⅠ. 일반현황\n□ 추진일정\n○ 착공(3월)\n"
     assert [w for w, _ in _steps(text)] == ["3월"]

@@ -109,8 +109,12 @@ def _as_of(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool:
 
 def _statistic(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool:
     """'’17. 상반기 1,194건', "'24년 약 32,351명": a year or period that dates a figure."""
+    # the figure is on the date's line ('’24년\t1,194건'), never the next line's '건축…'
+    nl = ctx.text.find("\n", d.date.end)
+    end = nl if nl >= 0 else len(ctx.text)
     return bool(
-        _STATISTIC_AFTER.match(ctx.text, d.date.end) or _MINUTES_AFTER.match(ctx.text, d.date.end)
+        _STATISTIC_AFTER.match(ctx.text, d.date.end, end)
+        or _MINUTES_AFTER.match(ctx.text, d.date.end, end)
     )
 
 
