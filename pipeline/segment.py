@@ -21,6 +21,7 @@ from pipeline.dates import find_dates
 from pipeline.metadata import field_label, field_spans
 from pipeline.model import Section, Span
 from pipeline.nlp import first_sentence, restore_spacing, tokenize_many
+from pipeline.settings import OUTLINE
 
 PUA = "\ue000-\uf8ff\U000f0000-\U000ffffd"
 _ROMAN_UNI = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"
@@ -340,6 +341,24 @@ def _title(text: str, mark: _Mark) -> str:
     return _readable(raw)
 
 
+_PUA_MARKER = re.compile(rf"[{PUA}]")
+
+
+def _lost_sub_bullet(text: str, mark: _Mark, stack: list[tuple[tuple[str, int], Section]]) -> bool:
+    """A private-use glyph under a bullet item (○, -, ·) whose line reads as a sentence is a
+    sub-bullet whose symbol the converter lost (▪, ◦), not a box heading:
+    '- 시민참여 확대' ⏎ '\uf000 활동계획 수립(’16.3.10)'. A short title stays a heading."""
+    if not (
+        mark.kind == "box"
+        and _PUA_MARKER.fullmatch(mark.marker)
+        and stack
+        and stack[-1][0][0] not in HEADING_KINDS
+    ):
+        return False
+    title = text[mark.title_start : mark.title_end].strip()
+    return len(title) >= OUTLINE.lost_glyph_title_chars or any(ch.isdigit() for ch in title)
+
+
 def segment(text: str, start: int, end: int, exclude: list[Span] | None = None) -> list[Section]:
     """The section tree of ``text[start:end]``, leaving out ``exclude`` spans (tables, TOC)."""
     toc = toc_spans(text, start, end)
@@ -424,6 +443,8 @@ def segment(text: str, start: int, end: int, exclude: list[Span] | None = None) 
     sections: list[Section] = []
     stack: list[tuple[tuple[str, int], Section]] = []
     for i, mark in enumerate(marks):
+        if _lost_sub_bullet(text, mark, stack):
+            mark.kind = "sub_bullet"
         key = (mark.kind, mark.indent)
         if mark.kind == "plain" and i + 1 < len(marks):
             nk = (marks[i + 1].kind, marks[i + 1].indent)

@@ -75,3 +75,17 @@ class ItemSettings:
 
 
 ITEMS = ItemSettings()
+
+
+@dataclass(frozen=True, slots=True)
+class OutlineSettings:
+    """How ambiguous markers are read (:mod:`pipeline.segment`)."""
+
+    # A converter writes a lost box (□) and a lost sub-bullet (▪) as the same private-use
+    # glyph. Under a bullet item, the glyph opens a sub-bullet when its line reads as a
+    # sentence: a figure or date in it, or at least this many characters; a short title
+    # ('연차별 추진계획') stays a box heading.
+    lost_glyph_title_chars: int = 25
+
+
+OUTLINE = OutlineSettings()

@@ -180,3 +180,38 @@ def test_every_external_document_runs_through(external_run):
     # the metadata.csv files and SOURCES.md are skipped, and said so
     assert s.docs_skipped >= 3
     assert all(rel.endswith((".csv", ".md")) for rel, _ in s.skipped)
+
+
+@pytest.mark.parametrize(
+    "lines, parent_of_glyph_item",
+    [
+        # under a '-' item, a glyph line that reads as a sentence is its sub-bullet (lost ▪)
+        (["○ 2016년 실적", "- 시민참여 확대", "\uf000 활동계획 수립(’16.3.10)"], "시민참여 확대"),
+        # ... and so is the run of them that follows
+        (
+            [
+                "○ 2016년 실적",
+                "- 시민참여 확대",
+                "\uf000 공모전 개최(’16.4.8)",
+                "\uf000 시상식 개최(6.9)",
+            ],
+            "시민참여 확대",
+        ),
+        # a short title after a bullet is the box heading it stands for
+        (["\uf000 최종목표", "○ 시민노출 최소화", "\uf000 연차별 추진계획"], None),
+        # under a heading the glyph is a box heading, whatever its length
+        (["1. 추진실적", "\uf000 시민운동본부 활동계획 수립(’16.3.10)"], "추진실적"),
+    ],
+)
+def test_a_lost_glyph_under_a_bullet_is_a_sub_bullet_when_it_reads_as_a_sentence(
+    lines, parent_of_glyph_item
+):
+    from pipeline.segment import segment
+
+    text = "\n".join(lines) + "\n"
+    sections = segment(text, 0, len(text))
+    by_id = {s.section_id: s for s in sections}
+    last = sections[-1]
+    assert last.marker == "\uf000"
+    parent = by_id.get(last.parent_id) if last.parent_id else None
+    assert (parent.title if parent else None) == parent_of_glyph_item
