@@ -165,3 +165,23 @@ def test_a_line_of_only_dates_dates_the_item_above_it():
 )
 def test_figures_dated_in_passing_are_not_steps(text):
     assert _steps(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        # the item above dates its yearless sub-steps to the month: they are of its year
+        (
+            "○ 정보 제공 개선\n- 홈페이지 개선(’15.3월~)\n· 외국어 서비스 : 영어(7월)\n",
+            [2015, 2015],
+        ),
+        # a bare year in a title is a budget's or a figure's, not the steps' year
+        ("□ 2026년도 본예산 편성 추진\n○ 예산안 확정(10월 말)\n", [2025]),
+        ("□ 심사제 운영 ※ ’24년 115건 심사\n○ 정기심사(3월)\n", [2025]),
+        # a title dated in two years says nothing of one year
+        ("○ 사업 추진(’15.3월~’16.2월)\n- 중간보고(7월)\n", [2015, 2025]),
+    ],
+)
+def test_the_year_in_force_for_a_yearless_step(text, years):
+    doc = doc_of(text, "work_report", DOC_DATE)
+    assert [r.start_date.year for r in doc.schedules] == years

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from pipeline.dates import find_dates
 from pipeline.extract import years
 from pipeline.extract.years import fiscal_years, scoping_year
 from pipeline.metadata import field_spans
@@ -400,7 +401,27 @@ class Context:
             y = self.cell_year(clause.cell, clause.table)
             if y:
                 return y
-        return self.heading_year(clause.start, for_dates=True) or self.doc_year
+        for sec in self.headings(clause.start, own=False):
+            y = scoping_year(sec.title, self.doc_year, for_dates=True) or self._dated_title_year(
+                sec.title
+            )
+            if y:
+                return y
+        return self.part_year(clause.start, for_dates=True) or self.doc_year
+
+    def _dated_title_year(self, title: str) -> int | None:
+        """The one year an item's title dates it in to the month ('- 홈페이지 개선(’15.3월~)'):
+        the year of the yearless steps under it. A title dated in two years says nothing of one
+        year, and a bare year in a title is a budget's or a figure's ('2026년도 본예산 편성',
+        '※ ’24년 115건'), not an event's."""
+        found = {
+            d.year
+            for m in find_dates(title, ref_year=self.doc_year)
+            if m.explicit_year and m.precision in ("month", "day")
+            for d in (m.start_date, m.end_date)
+            if d is not None
+        }
+        return found.pop() if len(found) == 1 else None
 
     # ── the fiscal year of an amount ──────────────────────────────────────────────────
     def fiscal_year(self, m: MoneyMention) -> tuple[int | None, tuple[int | None, int | None]]:
