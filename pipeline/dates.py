@@ -337,8 +337,9 @@ def _year_pair(text: str, pos: int, limit: int, ref_year: int | None) -> DateMat
 
 # A range sign with nothing after it: the period is open-ended ('’25. 下 ~)').
 _OPEN_AFTER = re.compile(
-    rf"[^\S\n]*[~∼～〜][^\S\n]*(?=$|[)\]）,]|\n(?![^\S\n]*(?:{_APOS}|\d|올해|내년|금년)))"
-)  # ... but not a range wrapped onto the next line ('’25. 3분기 ~' ⏎ '’26. 1분기')
+    rf"[^\S\n]*[~∼～〜][^\S\n]*(?=$|[)\]）,:：]|\n(?![^\S\n]*(?:{_APOS}|\d|올해|내년|금년)))"
+)  # ... a label's colon after it too ('’25. 下 ~ : 子펀드 결성'); but not a range wrapped onto
+# the next line ('’25. 3분기 ~' ⏎ '’26. 1분기')
 # Months listed after a month: '’15.6월 / 7월', '’16.1~5월, 11월' (one range, as 1,7월 is).
 _LISTED_MONTH = re.compile(r"[^\S\n]*[,/][^\S\n]*(?P<M>1[0-2]|0?[1-9])[^\S\n]*월(?!\s*\d)")
 

@@ -160,8 +160,11 @@ def test_listed_months_and_blank_days(text, start, end):
     assert (d.start_date, d.end_date, d.precision) == (start, end, "month")
 
 
-def test_a_half_with_a_range_sign_and_nothing_after_is_open_ended():
-    (d,) = find_dates("子펀드 결성 ('25. 下 ~)", 2025)
+@pytest.mark.parametrize(
+    "text", ["子펀드 결성 ('25. 下 ~)", "ㅇ '25. 下 ~ : 子펀드 결성", "ㅇ '25. 下 ~"]
+)
+def test_a_half_with_a_range_sign_and_nothing_after_is_open_ended(text):
+    (d,) = find_dates(text, 2025)
     assert (d.text, d.start_date, d.end_date, d.open_end) == (
         "'25. 下 ~",
         dt.date(2025, 7, 1),
