@@ -185,3 +185,31 @@ def test_figures_dated_in_passing_are_not_steps(text):
 def test_the_year_in_force_for_a_yearless_step(text, years):
     doc = doc_of(text, "work_report", DOC_DATE)
     assert [r.start_date.year for r in doc.schedules] == years
+
+
+def test_a_year_is_carried_down_a_date_column():
+    table = "단계\t내용\t시기\n1단계\t모집 공고\t’26. 3월\n2단계\t선정\t4월\n3단계\t협약\t’27. 1월\n4단계\t정산\t3월\n"
+    doc = doc_of(table, "work_report", DOC_DATE)
+    assert [(r.when_text, r.start_date) for r in doc.schedules] == [
+        ("’26. 3월", D(2026, 3, 1)),
+        ("4월", D(2026, 4, 1)),
+        ("’27. 1월", D(2027, 1, 1)),
+        ("3월", D(2027, 3, 1)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("table", "tasks"),
+    [
+        # a label that only numbers the step gives way to what the row says before its date
+        (
+            "단계\t내용\t시기\t비고\n1단계\t모집 공고\t3월\t홈페이지\n제2차\t선정\t4월\t\n",
+            ["모집 공고", "선정"],
+        ),
+        ("순서\t내용\t일정\n①\t공고\t3월\n②\t선정\t4월\n", ["공고", "선정"]),
+        # a label with words is the task
+        ("구분\t내용\t일정\n공고\t참여기업 모집\t3월\n", ["공고"]),
+    ],
+)
+def test_a_step_number_is_not_the_task(table, tasks):
+    assert [t for _, t in _steps("□ 추진일정\n" + table)] == tasks

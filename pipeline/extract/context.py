@@ -98,6 +98,7 @@ class Context:
         self.schedule_parts = self._schedule_label_parts()
         self._caption_years: dict[str, int | None] = {}
         self._date_columns: dict[str, set[int]] = {}
+        self._column_years: dict[str, dict[int, list[tuple[int, int]]]] = {}
 
     # ── the document's own year ───────────────────────────────────────────────────────
     def _document_year(self) -> int | None:
@@ -398,7 +399,9 @@ class Context:
         table's caption, the headings above it, else the document's year. (A year written
         earlier in the clause itself is carried by the date parser.)"""
         if clause.cell is not None and clause.table is not None:
-            y = self.cell_year(clause.cell, clause.table)
+            y = self.cell_year(clause.cell, clause.table) or self._year_above(
+                clause.cell, clause.table
+            )
             if y:
                 return y
         for sec in self.headings(clause.start, own=False):
@@ -408,6 +411,23 @@ class Context:
             if y:
                 return y
         return self.part_year(clause.start, for_dates=True) or self.doc_year
+
+    def _year_above(self, cell: Cell, table: Table) -> int | None:
+        """The year carried down a column: '’26. 3월' ⏎ '4월' — the last year a cell above
+        ``cell`` in its column writes."""
+        if table.table_id not in self._column_years:
+            by_col: dict[int, list[tuple[int, int]]] = {}
+            for c in sorted(table.cells, key=lambda c: (c.col, c.row)):
+                if c.is_header:
+                    continue
+                written = [m for m in find_dates(c.text, ref_year=self.doc_year) if m.explicit_year]
+                if written and written[-1].start_date is not None:
+                    last = written[-1].end_date or written[-1].start_date
+                    by_col.setdefault(c.col, []).append((c.row, last.year))
+            self._column_years[table.table_id] = by_col
+        above = self._column_years[table.table_id].get(cell.col, [])
+        k = bisect.bisect_left(above, (cell.row, -1)) - 1
+        return above[k][1] if k >= 0 else None
 
     def _dated_title_year(self, title: str) -> int | None:
         """The one year an item's title dates it in to the month ('- 홈페이지 개선(’15.3월~)'):

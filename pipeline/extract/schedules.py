@@ -204,14 +204,25 @@ def _row_words(ctx: Context, clause: Clause) -> str | None:
     cell, table = clause.cell, clause.table
     assert cell is not None and table is not None
     label = cell.row_label
-    if label and has_content(_DATEISH.sub(" ", label)):
+    ordinal = bool(label and _STEP_ORDINAL.fullmatch(label.strip()))
+    if label and not ordinal and has_content(_DATEISH.sub(" ", label)):
         return label
     row = sorted(
         (c for c in table.cells if c.row == cell.row and c is not cell), key=lambda c: c.col
     )
-    words = [c for c in row if has_content(_DATEISH.sub(" ", c.text))]
+    words = [
+        c
+        for c in row
+        if has_content(_DATEISH.sub(" ", c.text)) and not _STEP_ORDINAL.fullmatch(c.text.strip())
+    ]
     after = [c for c in words if c.col > cell.col]
-    pick = after[0] if after else (words[-1] if words else None)
+    before = [c for c in words if c.col < cell.col]
+    if (
+        ordinal
+    ):  # '2단계 ⇥ 평가 및 선정 ⇥ 4월 ⇥ 홈페이지': the step is what the row says before its date
+        pick = before[-1] if before else (after[0] if after else None)
+    else:
+        pick = after[0] if after else (words[-1] if words else None)
     if pick is None:
         return label
     piece = ctx.clause_at(pick.char_start)  # the cell's first item, not all it holds
@@ -219,6 +230,8 @@ def _row_words(ctx: Context, clause: Clause) -> str | None:
 
 
 _DATEISH = re.compile(r"[‘’'`]?\d[\d.~\s월일년]*")
+# A row label that only numbers the step: 1단계, 제2차, 3, ①.
+_STEP_ORDINAL = re.compile(r"(?:제\s*)?\d{1,2}\s*(?:단계|차|회차|순위)?|[①-⑳]|STEP\s*\d{1,2}", re.I)
 
 
 def _row(d: DateMatch, task: str, clause: Clause) -> ScheduleRow:
