@@ -209,6 +209,11 @@ GENERIC_MONEY_LABEL_RE = re.compile(
 ADMIN_HEADING_RE = re.compile(
     r"행정\s*사항|기본\s*현황|일반\s*현황|현\s*황|추진\s*배경|개\s*요|예\s*산|재\s*원|소요|검토|향후|추진\s*(?:계획|방향|일정|경과)"
 )
+# A label that names a year's budget account ('예산 총 규모 :', '○ 일반회계 : 총 9,845억',
+# '□ 예산총괄 :'): with no year of its own, a report's amount so labelled is its own year's.
+BUDGET_ACCOUNT_LABEL_RE = re.compile(
+    r"^(?:[^\w]*)(?:예\s*산\s*(?:총\s*(?:규모|괄|액)|규\s*모)?|일반\s*회계|특별\s*회계|기\s*금|세\s*입|세\s*출)\s*$"
+)
 # Words before an amount that make it a difference, not a level: 대비, 증감, 증가, 감소.
 DIFFERENCE_WORDS = ("대비", "증감", "증가", "감소")
 # A column of differences: '증감', '증감(B-A)', '’24년 대비', '차이' — not a rate ('증감률').

@@ -70,6 +70,26 @@ def test_a_plans_own_amount_takes_the_approval_documents_year():
 
 
 @pytest.mark.parametrize(
+    ("line", "year"),
+    [
+        # a report's amount labelled only as a budget account is its own year's budget
+        ("예산 총 규모 : 2조 9,123억원", 2020),
+        ("○ 일반회계 : 총 9,845억원", 2020),
+        ("□ 예산총괄 : 16조 6,830억원", 2020),
+        ("○ 기금 : 총 1조 9,212억원", 2020),
+        # ... not a fund being raised, nor an amount labelled by what it buys
+        ("○ 기금 조성 : 500억원", None),
+        ("○ 시설 개선 : 500억원", None),
+    ],
+)
+def test_a_budget_accounts_amount_takes_the_reports_year(line, year):
+    doc = doc_of("I. 일반 현황\n" + line + "\n", "work_report", D(2020, 9, 1))
+    assert doc.budgets[0].fiscal_year == year
+    # a letter's or an unknown kind's amount is not so dated
+    assert doc_of("I. 일반 현황\n" + line + "\n", "other", None).budgets[0].fiscal_year is None
+
+
+@pytest.mark.parametrize(
     ("text", "when", "start"),
     [
         # a yearless date takes the year on its own line, not the last year above it

@@ -20,6 +20,7 @@ from pipeline.settings import YEARS
 from pipeline.vocab import (
     APOSTROPHES,
     BOUND_WORDS,
+    BUDGET_ACCOUNT_LABEL_RE,
     DIFFERENCE_HEADER_RE,
     DIFFERENCE_WORDS,
     PROGRAM_PERIOD_LABELS,
@@ -167,7 +168,24 @@ def fallback_year(ctx: Context, m: MoneyMention) -> int | None:
     """The year in force where an amount states none of its own."""
     if m.clause.cell is not None:
         return ctx.budget_year
-    return ctx.heading_year(m.start) or _caption_below(ctx, m.clause) or ctx.budget_year
+    return (
+        ctx.heading_year(m.start)
+        or _caption_below(ctx, m.clause)
+        or ctx.budget_year
+        or _account_year(ctx, m)
+    )
+
+
+def _account_year(ctx: Context, m: MoneyMention) -> int | None:
+    """A report's own year for an amount labelled as a budget account and nothing else
+    ('예산 총 규모 : 2조 9,123억원', '○ 일반회계 : 총 9,845억'): the budget it reports on."""
+    if ctx.doc.meta.doc_kind != "work_report":
+        return None
+    before = ctx.text[m.clause.start : m.start]
+    if ":" not in before and "：" not in before:
+        return None
+    label = re.split(r"[:：]", before, maxsplit=1)[0]
+    return ctx.doc_year if BUDGET_ACCOUNT_LABEL_RE.match(label.strip()) else None
 
 
 def stated_year(
