@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.dates import find_dates, parse_date
 from pipeline.model import DocKind, DocumentMeta
-from pipeline.vocab import FIELD_LABELS
+from pipeline.vocab import FIELD_LABELS, TOC_HEADING_RE
 
 if TYPE_CHECKING:
     from pipeline.ingest.catalog import CatalogueEntry
@@ -143,7 +143,10 @@ def _work_report_title(lines: list[str]) -> tuple[str | None, str | None, str | 
                 (
                     x
                     for x in lines[i + 1 : i + 4]
-                    if x != date_text and len(x) <= 30 and not re.search(r"[.:]$|\d", x)
+                    if x != date_text
+                    and len(x) <= 30
+                    and not re.search(r"[.:]$|\d", x)
+                    and not TOC_HEADING_RE.fullmatch(x)
                 ),
                 None,
             )
@@ -189,6 +192,8 @@ def plan_cover(lines: list[str]) -> tuple[str, str | None, str | None] | None:
             x = x.strip()
             if not x or _LATIN_LINE.match(x) or re.search(r"\d", x) or len(x) > 30:
                 continue
+            if TOC_HEADING_RE.fullmatch(x):
+                break  # the contents begin: the cover names no 실·국
             if re.fullmatch(r"[-–\s]+", x):
                 continue
             dept = _close_spacing(x).replace(" ", "")

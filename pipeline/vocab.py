@@ -244,3 +244,7 @@ STAGE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("plan", re.compile(r"소요|총사업비|계획")),
     ("budget", re.compile(r"예산|당초|현액")),
 )
+
+# The heading of a table of contents (목 차, 순 서, 보고순서, 차 례): a cover's line that is one
+# of these starts the contents, it is not the 실·국 that issued the plan.
+TOC_HEADING_RE = re.compile(r"목\s*차|(?:보\s*고\s*)?순\s*서|차\s*례|contents", re.I)

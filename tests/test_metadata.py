@@ -89,6 +89,14 @@ def test_a_plan_covers_date_beside_its_committee_dates_the_document():
     assert plan_cover(lines) == ("2025년 주요업무계획", "주택건축국", "2025. 2. 13.(목)")
 
 
+@pytest.mark.parametrize("toc", ["순 서", "목 차", "보고순서", "차 례"])
+def test_a_covers_contents_heading_is_not_its_department(toc):
+    from pipeline.metadata import plan_cover
+
+    lines = ["2025. 2. 13.(목)", "2025년 주요업무계획", toc, "Ⅰ. 일반현황", "Ⅱ. 주요성과"]
+    assert plan_cover(lines) == ("2025년 주요업무계획", None, "2025. 2. 13.(목)")
+
+
 def test_a_program_code_line_takes_the_name_after_it_as_the_title():
     from pipeline.metadata import _coded_title
 
