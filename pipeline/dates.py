@@ -473,8 +473,8 @@ def _match_at(
     start_d, end_d, precision = _bounds(first, year)
     if second is not None:
         assert second.year is not None
-        if second.month is None and first.month is not None:
-            second.month = first.month
+        if second.month is None and first.month is not None and not second.explicit_year:
+            second.month = first.month  # '5.1~15': the day's month; but '’23.5.~’25.' ends in ’25
         _s2, end_d, p2 = _bounds(second, second.year)
         if precision == "year" and p2 != "year":
             precision = p2

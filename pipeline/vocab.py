@@ -248,3 +248,6 @@ STAGE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # The heading of a table of contents (목 차, 순 서, 보고순서, 차 례): a cover's line that is one
 # of these starts the contents, it is not the 실·국 that issued the plan.
 TOC_HEADING_RE = re.compile(r"목\s*차|(?:보\s*고\s*)?순\s*서|차\s*례|contents", re.I)
+
+# Arrows between the steps of a roadmap drawn on one line ('기본구상 ⇨ 개발계획 수립 ⇨ 공사').
+STEP_ARROWS = "⇨⇒→➡➔➜➞▶"

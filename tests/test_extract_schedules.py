@@ -213,3 +213,20 @@ def test_a_year_is_carried_down_a_date_column():
 )
 def test_a_step_number_is_not_the_task(table, tasks):
     assert [t for _, t in _steps("□ 추진일정\n" + table)] == tasks
+
+
+def test_a_roadmap_of_arrows_is_dated_by_the_line_of_brackets_under_it():
+    text = (
+        "□ 추진 로드맵\n"
+        "기본구상 용역 ⇨ 개발계획 수립 ⇨ 보상 및 공사\n"
+        "(‘21.11.~‘22.12.) (‘23.5.~‘25.) (‘27.~‘32.)\n"
+    )
+    assert _steps(text) == [
+        ("‘21.11.~‘22.12.", "기본구상 용역"),
+        ("‘23.5.~‘25.", "개발계획 수립"),
+        ("‘27.~‘32.", "보상 및 공사"),
+    ]
+    # as many brackets as steps, or it is not a roadmap's dates
+    assert ("‘21.11.~‘22.12.", "기본구상 용역") not in _steps(
+        "□ 추진 로드맵\n기본구상 용역 ⇨ 개발계획 수립 ⇨ 보상 및 공사\n(‘21.11.~‘22.12.) (‘23.5.~‘25.)\n"
+    )

@@ -26,7 +26,13 @@ from pipeline.extract.exclusions import excluded_date
 from pipeline.extract.mentions import DateMention
 from pipeline.extract.phrases import clean, has_content, task_from
 from pipeline.model import ScheduleRow, Table
-from pipeline.vocab import DATE_COLUMN_HEADER_RE, SCHEDULE_FIELDS, SCHEDULE_HEADING_RE
+from pipeline.spans import lines
+from pipeline.vocab import (
+    DATE_COLUMN_HEADER_RE,
+    SCHEDULE_FIELDS,
+    SCHEDULE_HEADING_RE,
+    STEP_ARROWS,
+)
 
 # A date that cites a document: 실행계획(시장방침 제88호/'13.4.5), 운영계획('15.5.4)
 _CITATION_BEFORE = re.compile(
@@ -280,6 +286,40 @@ def _step_strip(ctx: Context, t: Table) -> list[ScheduleRow]:
     return out
 
 
+_ARROW_SPLIT = re.compile(rf"\s*[{STEP_ARROWS}]\s*")
+_BRACKETS_ONLY = re.compile(r"(?:\s*[(（][^()（）\n]*[)）])+\s*")
+_BRACKET = re.compile(r"[(（][^()（）\n]*[)）]")
+
+
+def _arrow_strip(ctx: Context) -> list[ScheduleRow]:
+    """A roadmap drawn on two lines: its steps joined by arrows, and under them a line of as
+    many brackets, each dating the step above it ('기본구상 ⇨ 개발계획 수립 ⇨ 공사' ⏎
+    '(‘21.11.~‘22.12.) (‘23.5.~‘25.) (‘27.~‘32.)')."""
+    text, out = ctx.text, []
+    spans = lines(text, 0, ctx.end)
+    for (ls, le), (ns, ne) in zip(spans, spans[1:], strict=False):
+        if not any(a in text[ls:le] for a in STEP_ARROWS):
+            continue
+        steps = [p for p in _ARROW_SPLIT.split(text[ls:le].strip()) if has_content(p)]
+        if len(steps) < 2 or not _BRACKETS_ONLY.fullmatch(text, ns, ne):
+            continue
+        brackets = list(_BRACKET.finditer(text, ns, ne))
+        clause = ctx.clause_at(ns)
+        if len(brackets) != len(steps) or clause is None:
+            continue
+        year = ctx.date_year(clause)
+        found = []
+        for b in brackets:
+            ds = list(find_dates(text, year, b.start() + 1, b.end() - 1, ref_year=ctx.doc_year))
+            if len(ds) != 1:
+                break
+            found.append(ds[0])
+            year = ds[0].start_date.year if ds[0].explicit_year and ds[0].start_date else year
+        else:
+            out.extend(_row(d, clean(step), clause) for d, step in zip(found, steps, strict=True))
+    return out
+
+
 def schedule_rows(ctx: Context, mentions: list[DateMention]) -> list[ScheduleRow]:
     """Every dated step of the document, in reading order."""
     by_clause: dict[int, list[DateMention]] = defaultdict(list)
@@ -290,7 +330,8 @@ def schedule_rows(ctx: Context, mentions: list[DateMention]) -> list[ScheduleRow
             continue
         by_clause[id(m.clause)].append(m)
     clauses = {id(m.clause): m.clause for m in mentions}
-    rows: list[ScheduleRow] = []
+    rows: list[ScheduleRow] = _arrow_strip(ctx)
+    strip_lines = {ctx.text.rfind("\n", 0, r.char_start) + 1 for r in rows}
     strip_tables: set[str] = set()
     for t in ctx.doc.tables:
         if not ctx.date_columns(t):
@@ -302,6 +343,8 @@ def schedule_rows(ctx: Context, mentions: list[DateMention]) -> list[ScheduleRow
         clause = clauses[key]
         if clause.table is not None and clause.table.table_id in strip_tables:
             continue
+        if clause.cell is None and clause.line_start in strip_lines:
+            continue  # a roadmap's line of dates: read with the steps above them
         if clause.kind == "prose":
             sec = ctx.section_at(clause.start)
             if (
