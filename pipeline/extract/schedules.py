@@ -295,7 +295,8 @@ def _arrow_strip(ctx: Context) -> list[ScheduleRow]:
     """A roadmap drawn on two lines: its steps joined by arrows, and under them a line of as
     many brackets, each dating the step above it ('기본구상 ⇨ 개발계획 수립 ⇨ 공사' ⏎
     '(‘21.11.~‘22.12.) (‘23.5.~‘25.) (‘27.~‘32.)')."""
-    text, out = ctx.text, []
+    text = ctx.text
+    out: list[ScheduleRow] = []
     spans = lines(text, 0, ctx.end)
     for (ls, le), (ns, ne) in zip(spans, spans[1:], strict=False):
         if not any(a in text[ls:le] for a in STEP_ARROWS):
