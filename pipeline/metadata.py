@@ -208,6 +208,10 @@ _COVER_DATE_LINE = re.compile(
 _NOT_TITLE = re.compile(r"^\d{1,2}\s*/\s*\d{1,2}$|^(?:代|대)?\s*[가-힣]{2,4}$")
 
 
+# The number line a notice opens with: '(재)경상북도경제진흥원 공고 제2026-70호', '고시 제2025-3호'.
+_NOTICE_NUMBER = re.compile(r"^(?P<org>.{0,40}?)\s*(?:공\s*고|고\s*시)\s*제\s*[\d-]+\s*호\s*$")
+
+
 # A program's code standing alone as the first line ('1-2-6', '15-3-6'): its name follows.
 _PROGRAM_CODE = re.compile(r"^\d{1,3}(?:-\d{1,3}){1,3}$")
 
@@ -452,6 +456,12 @@ def read_metadata(text: str) -> DocumentMeta:
             dm = next(find_dates(date_text), None)
             meta.produced_on = dm.start_date if dm and dm.precision == "day" else None
             meta.year = dm.start_date.year if dm and dm.start_date else None
+    notice = _NOTICE_NUMBER.match(lines[0]) if lines else None
+    if notice is not None and meta.title is None and len(lines) >= 2:
+        # '(재)경상북도경제진흥원 공고 제2026070000호' ⏎ '「…」 참여기업 모집 공고': the number's
+        # line names who gives notice; the title is the line after it
+        meta.title = _clean_heading(lines[1])
+        meta.organization = meta.organization or (notice.group("org") or "").strip() or None
     if meta.title is None:
         heading = next((x for x in lines if x.startswith("#")), None)
         meta.title = (

@@ -69,6 +69,19 @@ def test_a_plans_own_amount_takes_the_approval_documents_year():
     )
 
 
+def test_a_notices_amounts_are_for_the_program_its_title_dates():
+    doc = doc_of(
+        "「2026년 수출기업 지원사업」 참여기업 모집 공고\n○ 지원한도 : 기업별 최대 3백만원\n"
+    )
+    doc.meta.title = "「2026년 수출기업 지원사업」 참여기업 모집 공고"
+    assert doc.meta.doc_kind == "other"
+    from pipeline.extract import extract
+
+    assert budget(extract(doc), "3백만원").fiscal_year == 2026
+    # a title without a leading year dates nothing
+    assert budget(doc_of("보행환경 점수제\n○ 지원 : 3백만원\n"), "3백만원").fiscal_year is None
+
+
 @pytest.mark.parametrize(
     ("line", "year"),
     [

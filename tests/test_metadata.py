@@ -103,3 +103,21 @@ def test_a_program_code_line_takes_the_name_after_it_as_the_title():
     head = "1-2-6\n\n투명한 합동점검 상시화\n및 철도안전 교육강화\n\n추진 상황\n"
     assert _coded_title(head, "1-2-6") == "1-2-6 투명한 합동점검 상시화 및 철도안전 교육강화"
     assert _coded_title("1-2-6\n\n" + "가" * 100 + "\n", "1-2-6") == "1-2-6"  # prose, not a name
+
+
+@pytest.mark.parametrize(
+    ("first", "org"),
+    [
+        ("(재)경상북도경제진흥원 공고 제2026070000호", "(재)경상북도경제진흥원"),
+        ("안동시 공고 제2026-512호", "안동시"),
+        ("고시 제2025-3호", None),
+    ],
+)
+def test_a_notice_number_line_names_who_gives_notice_and_the_title_follows(first, org):
+    from pipeline.metadata import read_metadata
+
+    meta = read_metadata(
+        first + "\n\n「2026년 수출기업 지원사업」 참여기업 모집 공고\n\n1. 모집개요\n"
+    )
+    assert meta.title == "「2026년 수출기업 지원사업」 참여기업 모집 공고"
+    assert meta.organization == org

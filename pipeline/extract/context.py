@@ -125,6 +125,9 @@ class Context:
         kind = self.doc.meta.doc_kind
         if kind == "approval":
             return self.doc_year
+        if kind == "other" and self.doc.meta.title:
+            # a notice of '「2026년 … 지원사업」 참여기업 모집 공고': its amounts are that program's
+            return scoping_year(self.doc.meta.title.lstrip("「『<〈《[( "), self.doc_year)
         if kind == "budget_program":
             years = [
                 y
