@@ -7,6 +7,7 @@ of documents each) so Prefect's per-task overhead stays small next to the work.
 
 from __future__ import annotations
 
+import contextlib
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
@@ -85,6 +86,14 @@ def dask_runner(address: str | None = None, n_workers: int = 2, processes: bool 
     )
 
 
+def _runs_here() -> bool:
+    """Whether the flow's tasks run in this process's threads (not on Dask)."""
+    from prefect.context import FlowRunContext
+
+    ctx = FlowRunContext.get()
+    return ctx is None or isinstance(ctx.task_runner, ThreadPoolTaskRunner)
+
+
 def summary_markdown(s: RunSummary) -> str:
     lines = [
         f"# gyeoljae run `{s.run_id}` — {s.status}",
@@ -106,6 +115,9 @@ def summary_markdown(s: RunSummary) -> str:
     if s.errors:
         lines += ["", "| failed document | stage | why |", "|---|---|---|"]
         lines += [f"| {e.source_path} | {e.stage} | {e.message} |" for e in s.errors]
+    if s.skipped:
+        lines += ["", "| skipped entry | why |", "|---|---|"]
+        lines += [f"| {rel} | {why} |" for rel, why in s.skipped]
     return "\n".join(lines)
 
 
@@ -125,18 +137,23 @@ def ingest_flow(
     workers: int | None = None,
     time_budget_s: float | None = None,
     memory_mb: int | None = None,
+    caller_holds_lock: bool = False,
 ) -> RunSummary:
     """Ingest every document under ``raw_dir`` into the Parquet tables under ``out_dir``.
 
     ``workers`` (default: one per core; under Dask, per Dask worker), ``time_budget_s`` and
-    ``memory_mb`` are :class:`~pipeline.workers.WorkerSettings`."""
+    ``memory_mb`` are :class:`~pipeline.workers.WorkerSettings`. The flow takes the output's
+    lock (waiting up to ``wait_seconds``) unless ``caller_holds_lock``: the CLI takes it
+    before starting the flow, so a refusal is a plain message, not a failed flow run."""
     logger = get_run_logger()
     defaults = WorkerSettings()
-    n_workers = defaults.workers if workers is None else workers
+    if workers is None:  # one per core here; one per Dask worker, which is itself one per core
+        workers = defaults.workers if _runs_here() else 1
+    n_workers = workers
     budget = defaults.time_budget_s if time_budget_s is None else time_budget_s
     memory = defaults.memory_mb if memory_mb is None else memory_mb
     store = OutputStore(out_dir)
-    with store.lock(wait_seconds):
+    with contextlib.nullcontext() if caller_holds_lock else store.lock(wait_seconds):
         plan = plan_task(str(Path(raw_dir)), out_dir, force, only, list(exclude or []))
         for w in plan.warnings:
             logger.warning("%s", w)

@@ -179,21 +179,24 @@ def ingest(
     ) as progress:
         bar = progress.add_task("ingest", total=None)
         set_progress(lambda n: progress.advance(bar, n))
+        from pipeline.store import OutputStore
+
         try:
-            summary = ingest_flow(
-                raw_dir=str(raw_dir),
-                out_dir=str(out),
-                batch_size=batch_size,
-                force=force or bool(only),
-                keep_removed=keep_removed,
-                mode=mode if not only else "single",
-                wait_seconds=wait,
-                only=only or None,
-                exclude=exclude or [],
-                workers=(1 if dask else None) if workers is None else workers,
-                time_budget_s=time_budget,
-                memory_mb=memory_mb,
-            )
+            with OutputStore(out).lock(wait):
+                summary = ingest_flow(
+                    raw_dir=str(raw_dir),
+                    out_dir=str(out),
+                    batch_size=batch_size,
+                    force=force or bool(only),
+                    keep_removed=keep_removed,
+                    mode=mode if not only else "single",
+                    only=only or None,
+                    exclude=exclude or [],
+                    workers=(1 if dask else None) if workers is None else workers,
+                    time_budget_s=time_budget,
+                    memory_mb=memory_mb,
+                    caller_holds_lock=True,
+                )
         except OutputLockedError as exc:
             err_console.print(f"[red]error:[/] {escape(str(exc))}")
             raise typer.Exit(3) from None
@@ -423,14 +426,15 @@ def rerun(
 
     _, rel = resolve(store, raw_dir, doc)
     try:
-        summary = ingest_flow(
-            raw_dir=str(raw_dir),
-            out_dir=str(out),
-            only=[rel],
-            force=True,
-            mode="single",
-            wait_seconds=wait,
-        )
+        with store.lock(wait):
+            summary = ingest_flow(
+                raw_dir=str(raw_dir),
+                out_dir=str(out),
+                only=[rel],
+                force=True,
+                mode="single",
+                caller_holds_lock=True,
+            )
     except OutputLockedError as exc:
         err_console.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(3) from None

@@ -134,7 +134,11 @@ class SupervisedPool:
         self._closing = False
         self._start_failures = 0
         self._wake_r, self._wake_w = os.pipe()
-        self._workers: list[_Worker] = [_start_worker() for _ in range(max(1, settings.workers))]
+        # Workers are started by the supervisor thread, which lives as long as the pool: Linux's
+        # parent-death signal follows the *thread* that started a child, and the caller may be
+        # a short-lived Prefect or Dask task thread.
+        self._size = max(1, settings.workers)
+        self._workers: list[_Worker] = []
         self._thread = threading.Thread(
             target=self._supervise, name="gyeoljae-supervisor", daemon=True
         )
@@ -156,6 +160,16 @@ class SupervisedPool:
     def map(self, paths: list[str], root: str, sha256s: list[str | None]) -> list[Result]:
         futures = [self.submit(p, root, s) for p, s in zip(paths, sha256s, strict=True)]
         return [f.result() for f in futures]
+
+    def wait_ready(self, timeout: float = 120.0) -> bool:
+        """Whether every worker has started (loaded Kiwi) within ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if len(self._workers) == self._size and all(w.ready for w in self._workers):
+                    return True
+            time.sleep(0.05)
+        return False
 
     def running(self) -> dict[int, str]:
         """Which worker process (pid) is on which document (relative path), now."""
@@ -184,6 +198,9 @@ class SupervisedPool:
     # ── the supervisor thread ────────────────────────────────────────────────
     def _supervise(self) -> None:
         try:
+            started = [_start_worker() for _ in range(self._size)]
+            with self._lock:
+                self._workers = started
             while True:
                 with self._lock:
                     if self._closing:
