@@ -132,7 +132,7 @@ def walk_input(root: Path, exclude: Sequence[str] = ()) -> Iterator[InputEntry]:
     is read under its own name. Only regular files are read; a FIFO, socket or device is
     skipped (reading one could block the run). Hidden folders are one skipped entry each."""
     if not root.is_dir():
-        yield _file_entry(root, root.name, root.name, exclude)
+        yield _file_entry(root, root.name, display_path(root.name), exclude)
         return
     yield from _walk_folder(root, "", root.resolve(), exclude)
 
