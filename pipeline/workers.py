@@ -82,6 +82,13 @@ def relative_name(path: Path, root: Path) -> str:
     return display_path(rel)
 
 
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return str(number)
+
+
 @dataclass
 class _Task:
     task_id: int
@@ -99,6 +106,7 @@ class _Worker:
     recv: Connection
     ready: bool = False
     task: _Task | None = None
+    taken: bool = False  # the worker said it has the task: from then on a crash is the task's
     started: float = 0.0
     base_mb: float = 0.0
 
@@ -171,10 +179,15 @@ class SupervisedPool:
             time.sleep(0.05)
         return False
 
+    def pids(self) -> list[int]:
+        """The worker processes' ids, busy or idle."""
+        with self._lock:
+            return [w.pid for w in self._workers]
+
     def running(self) -> dict[int, str]:
         """Which worker process (pid) is on which document (relative path), now."""
         with self._lock:
-            return {w.pid: w.task.rel for w in self._workers if w.task is not None}
+            return {w.pid: w.task.rel for w in self._workers if w.task is not None and w.taken}
 
     def close(self) -> None:
         with self._lock:
@@ -226,11 +239,17 @@ class SupervisedPool:
                 return
             if w.ready and w.task is None:
                 task = self._queue.popleft()
-                if not task.future.set_running_or_notify_cancel():
+                if task.future.cancelled():
                     continue
-                w.task, w.started = task, time.monotonic()
+                try:
+                    w.send.send((task.task_id, task.path, task.root, task.sha256))
+                except OSError:  # the worker died idle: the document waits for its successor
+                    self._queue.appendleft(
+                        task
+                    )  # (its end of file is read next, and it is replaced)
+                    continue
+                w.task, w.taken, w.started = task, False, time.monotonic()
                 w.base_mb = _rss_mb(w.pid)
-                w.send.send((task.task_id, task.path, task.root, task.sha256))
 
     def _on_message(self, w: _Worker) -> None:
         try:
@@ -242,11 +261,15 @@ class SupervisedPool:
             w.ready = True
             self._start_failures = 0
             return
+        if msg == "taken":
+            w.taken = True
+            return
         task_id, result = msg
         task = w.task
         if task is not None and task.task_id == task_id:
             w.task = None
-            task.future.set_result(result)
+            if not task.future.done():
+                task.future.set_result(result)
 
     def _enforce_budgets(self) -> None:
         s = self.settings
@@ -269,7 +292,11 @@ class SupervisedPool:
 
     def _died(self, w: _Worker) -> None:
         code = w.proc.wait()
-        how = f"killed by signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
+        if w.task is not None and not w.taken:  # died before it had the document: not its fault
+            with self._lock:
+                self._queue.appendleft(w.task)
+            w.task = None
+        how = f"killed by signal {_signal_name(-code)}" if code < 0 else f"exit code {code}"
         if w.task is None and not w.ready:
             self._start_failures += 1
             if self._start_failures >= self.settings.max_start_failures:
@@ -293,7 +320,7 @@ class SupervisedPool:
             conn.close()
         with self._lock:
             self._workers[self._workers.index(w)] = _start_worker()
-        if task is not None:
+        if task is not None and not task.future.done():
             task.future.set_result(
                 ErrorRecord(task.rel, task.sha256, "process", type(why).__name__, str(why))
             )
@@ -372,6 +399,7 @@ def _worker_main(read_fd: int, write_fd: int) -> None:
         if msg is None:
             return
         task_id, path, root, sha = msg
+        outbox.send("taken")
         result = process_one(Path(path), Path(root), sha)
         try:
             outbox.send((task_id, result))

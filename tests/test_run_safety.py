@@ -96,10 +96,12 @@ def test_a_worker_killed_mid_document_costs_that_document_only(tmp_path):
     assert "killed by signal SIGKILL" in message
     assert doc_paths(out) == {SEED_000, SEED_003, SEED_004}  # the snapshot was committed
     assert OutputStore(out).current is not None
-    # the pool replaced the worker and goes on: the next run processes everything again
-    assert len(pool.running()) == 0
-    again = ingest(raw, out, workers=settings, force=True, only=[SEED_000])
-    assert again.docs_processed == 1
+    # the pool replaced the worker and goes on, even when its idle workers die too
+    assert pool.running() == {} and victim not in pool.pids()
+    for pid in pool.pids():
+        os.kill(pid, signal.SIGKILL)
+    again = ingest(raw, out, workers=settings, force=True, only=[SEED_000, SEED_003])
+    assert (again.docs_processed, again.docs_failed) == (2, 0)
 
 
 def test_time_budget_and_memory_ceiling_become_error_rows(tmp_path):
