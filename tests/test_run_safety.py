@@ -258,7 +258,9 @@ def test_rerun_while_another_run_writes_refuses_or_waits(tmp_path, raw_copy):
 
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")}
     args = ["rerun", SEED_003, "--raw", str(raw_copy), "--out", str(out), "--wait", "120"]
-    with store.lock():  # held well past the moment the rerun wants to write
+    # held well past the moment the rerun wants to write (it takes the lock after its diff,
+    # about 5 s in, before Prefect starts)
+    with store.lock():
         waiting = subprocess.Popen(
             [str(GYEOLJAE), *args],
             stdout=subprocess.PIPE,
@@ -266,7 +268,7 @@ def test_rerun_while_another_run_writes_refuses_or_waits(tmp_path, raw_copy):
             text=True,
             env=env,
         )
-        time.sleep(20)
+        time.sleep(12)
         assert waiting.poll() is None, "the rerun did not wait for the lock"
     stdout, stderr = waiting.communicate(timeout=200)
     proc = subprocess.CompletedProcess(args, waiting.returncode, stdout, stderr)
