@@ -67,9 +67,7 @@ def run(q: Query, roots: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def check(
-    text: str, roots: dict[str, str], only: tuple[str, ...] = ("seeds", "external")
-) -> list[str]:
+def check(text: str, roots: dict[str, str], only: tuple[str, ...] = ("seeds", "external")) -> list[str]:
     """The queries whose shown output is not today's: 'name: shown … / got …'."""
     bad = []
     for q in queries(text):
