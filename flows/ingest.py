@@ -7,6 +7,7 @@ of documents each) so Prefect's per-task overhead stays small next to the work.
 
 from __future__ import annotations
 
+import contextlib
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,7 @@ from pipeline.model import Document, ErrorRecord, RunSummary
 from pipeline.process import process_batch
 from pipeline.run import DEFAULT_BATCH_SIZE, RunPlan, RunWriter, plan_run
 from pipeline.store import OutputStore
+from pipeline.workers import WorkerSettings
 
 _progress: Callable[[int], None] | None = None
 
@@ -33,21 +35,30 @@ def set_progress(callback: Callable[[int], None] | None) -> None:
 
 
 @task(name="plan", retries=2, retry_delay_seconds=2, timeout_seconds=3600)
-def plan_task(raw_dir: str, out_dir: str, force: bool, only: list[str] | None) -> RunPlan:
+def plan_task(
+    raw_dir: str, out_dir: str, force: bool, only: list[str] | None, exclude: list[str]
+) -> RunPlan:
     """Hash the input and compare it with the last snapshot (I/O: retried)."""
-    return plan_run(raw_dir, OutputStore(out_dir), force=force, only=only)
+    return plan_run(raw_dir, OutputStore(out_dir), force=force, only=only, exclude=exclude)
 
 
 @task(name="process-batch")
 def process_batch_task(
-    paths: list[str], root: str, sha256s: list[str | None]
+    paths: list[str],
+    root: str,
+    sha256s: list[str | None],
+    workers: int,
+    time_budget_s: float,
+    memory_mb: int,
 ) -> list[Document | ErrorRecord]:
-    """Analyse a batch; a bad document comes back as an ErrorRecord (deterministic: not retried)."""
-    return process_batch(paths, root, sha256s)
+    """Analyse a batch in supervised worker processes (in this Prefect or Dask worker); a bad,
+    too slow or too large document comes back as an ErrorRecord (deterministic: not retried)."""
+    settings = WorkerSettings(workers=workers, time_budget_s=time_budget_s, memory_mb=memory_mb)
+    return process_batch(paths, root, sha256s, settings)
 
 
-# One worker thread analyses while the flow's thread writes Parquet (pyarrow releases the GIL);
-# more analysis threads only contend for the GIL (measured with scripts/bench.py).
+# Batch tasks in flight: the next batch's documents wait in the worker pool's queue while the
+# flow's thread writes the finished one, so the workers never idle between batches.
 IN_FLIGHT = 3
 
 
@@ -75,6 +86,14 @@ def dask_runner(address: str | None = None, n_workers: int = 2, processes: bool 
     )
 
 
+def _runs_here() -> bool:
+    """Whether the flow's tasks run in this process's threads (not on Dask)."""
+    from prefect.context import FlowRunContext
+
+    ctx = FlowRunContext.get()
+    return ctx is None or isinstance(ctx.task_runner, ThreadPoolTaskRunner)
+
+
 def summary_markdown(s: RunSummary) -> str:
     lines = [
         f"# gyeoljae run `{s.run_id}` — {s.status}",
@@ -87,6 +106,7 @@ def summary_markdown(s: RunSummary) -> str:
         f"| failed | {s.docs_failed} |",
         f"| skipped (not documents) | {s.docs_skipped} |",
         f"| removed from input | {len(s.removed)} |",
+        *([""] + [f"warning: {w}" for w in s.warnings] if s.warnings else []),
         "",
         "| table | rows |",
         "|---|---:|",
@@ -95,10 +115,15 @@ def summary_markdown(s: RunSummary) -> str:
     if s.errors:
         lines += ["", "| failed document | stage | why |", "|---|---|---|"]
         lines += [f"| {e.source_path} | {e.stage} | {e.message} |" for e in s.errors]
+    if s.skipped:
+        lines += ["", "| skipped entry | why |", "|---|---|"]
+        lines += [f"| {rel} | {why} |" for rel, why in s.skipped]
     return "\n".join(lines)
 
 
-@flow(name="gyeoljae-ingest", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=1))  # type: ignore[arg-type]
+# Two task threads: while one waits for its batch, the next batch is already queued in the
+# worker processes (the analysis itself runs in those, one per core).
+@flow(name="gyeoljae-ingest", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=2))  # type: ignore[arg-type]
 def ingest_flow(
     raw_dir: str = "data/raw",
     out_dir: str = "data/processed",
@@ -108,12 +133,30 @@ def ingest_flow(
     mode: str = "manual",
     only: list[str] | None = None,
     wait_seconds: float = 0.0,
+    exclude: list[str] | None = None,
+    workers: int | None = None,
+    time_budget_s: float | None = None,
+    memory_mb: int | None = None,
+    caller_holds_lock: bool = False,
 ) -> RunSummary:
-    """Ingest every document under ``raw_dir`` into the Parquet tables under ``out_dir``."""
+    """Ingest every document under ``raw_dir`` into the Parquet tables under ``out_dir``.
+
+    ``workers`` (default: one per core; under Dask, per Dask worker), ``time_budget_s`` and
+    ``memory_mb`` are :class:`~pipeline.workers.WorkerSettings`. The flow takes the output's
+    lock (waiting up to ``wait_seconds``) unless ``caller_holds_lock``: the CLI takes it
+    before starting the flow, so a refusal is a plain message, not a failed flow run."""
     logger = get_run_logger()
+    defaults = WorkerSettings()
+    if workers is None:  # one per core here; one per Dask worker, which is itself one per core
+        workers = defaults.workers if _runs_here() else 1
+    n_workers = workers
+    budget = defaults.time_budget_s if time_budget_s is None else time_budget_s
+    memory = defaults.memory_mb if memory_mb is None else memory_mb
     store = OutputStore(out_dir)
-    with store.lock(wait_seconds):
-        plan = plan_task(str(Path(raw_dir)), out_dir, force, only)
+    with contextlib.nullcontext() if caller_holds_lock else store.lock(wait_seconds):
+        plan = plan_task(str(Path(raw_dir)), out_dir, force, only, list(exclude or []))
+        for w in plan.warnings:
+            logger.warning("%s", w)
         logger.info(
             "%d documents to process, %d unchanged, %d removed",
             len(plan.to_process),
@@ -126,7 +169,12 @@ def ingest_flow(
         for batch in plan.batches(batch_size):
             pending.append(
                 process_batch_task.submit(
-                    [f.path for f in batch], plan.root, [f.sha256 for f in batch]
+                    [f.path for f in batch],
+                    plan.root,
+                    [f.sha256 for f in batch],
+                    n_workers,
+                    budget,
+                    memory,
                 )
             )
             if len(pending) >= IN_FLIGHT:

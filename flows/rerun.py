@@ -15,9 +15,14 @@ from pipeline.store import OutputStore
 
 @flow(name="gyeoljae-rerun", log_prints=True)
 def rerun_flow(
-    doc: str, raw_dir: str = "data/raw", out_dir: str = "data/processed", dry_run: bool = False
+    doc: str,
+    raw_dir: str = "data/raw",
+    out_dir: str = "data/processed",
+    dry_run: bool = False,
+    wait_seconds: float = 0.0,
 ) -> bool:
-    """Same parameters as `gyeoljae rerun`. Returns whether anything changed."""
+    """Same parameters as `gyeoljae rerun`. Returns whether anything changed. Writing takes
+    the output's lock like any ingest (waiting up to ``wait_seconds`` for another writer)."""
     logger = get_run_logger()
     store = OutputStore(out_dir)
     diff = diff_document(store, Path(raw_dir), doc)
@@ -28,5 +33,12 @@ def rerun_flow(
     )
     if not dry_run and not diff.empty:
         _, rel = resolve(store, Path(raw_dir), doc)
-        ingest_flow(raw_dir=raw_dir, out_dir=out_dir, only=[rel], force=True, mode="single")
+        ingest_flow(
+            raw_dir=raw_dir,
+            out_dir=out_dir,
+            only=[rel],
+            force=True,
+            mode="single",
+            wait_seconds=wait_seconds,
+        )
     return not diff.empty

@@ -15,12 +15,16 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from pipeline import __version__
 from pipeline.errors import OutputLockedError
 from pipeline.run import DEFAULT_BATCH_SIZE
+from pipeline.workers import WorkerSettings
+
+_WORKERS = WorkerSettings()
 
 app = typer.Typer(
     name="gyeoljae",
@@ -110,12 +114,46 @@ def ingest(
             help="Run the batches on Dask: 'local' for a local cluster, or a scheduler address (tcp://host:8786).",
         ),
     ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude",
+            help="Skip files and folders whose name or relative path matches this glob (repeatable), e.g. --exclude '*_old.txt'.",
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            help=f"Worker processes that analyse documents (default: one per core, here {_WORKERS.workers}; with --dask, per Dask worker: 1).",
+            min=1,
+        ),
+    ] = None,
+    time_budget: Annotated[
+        float,
+        typer.Option(
+            "--time-budget",
+            help="Seconds one document may take; a slower one is stopped and becomes an errors row.",
+            min=0.1,
+        ),
+    ] = _WORKERS.time_budget_s,
+    memory_mb: Annotated[
+        int,
+        typer.Option(
+            "--memory-mb",
+            help="MB one document may add to its worker; a larger one is stopped and becomes an errors row.",
+            min=1,
+        ),
+    ] = _WORKERS.memory_mb,
 ) -> None:
     """Ingest every document in RAW_DIR into the tables under --out.
 
     Only new or changed documents are processed (sha256 of the bytes and the pipeline version
-    decide); all tables are replaced together, atomically. A document that cannot be read
-    becomes a row of the [bold]errors[/] table and the run goes on. Exit code 1 if any failed.
+    decide); all tables are replaced together, atomically. A document that cannot be read, or
+    goes over its time or memory budget, becomes a row of the [bold]errors[/] table and the run
+    goes on; files that are not documents (.csv, …) are skipped and listed.
+    Exit code 0 when every document was processed, 1 if any failed, 2 for a bad argument,
+    3 if another run is writing --out.
     """
     if not raw_dir.exists():
         err_console.print(f"[red]error:[/] {raw_dir} does not exist")
@@ -141,19 +179,26 @@ def ingest(
     ) as progress:
         bar = progress.add_task("ingest", total=None)
         set_progress(lambda n: progress.advance(bar, n))
+        from pipeline.store import OutputStore
+
         try:
-            summary = ingest_flow(
-                raw_dir=str(raw_dir),
-                out_dir=str(out),
-                batch_size=batch_size,
-                force=force or bool(only),
-                keep_removed=keep_removed,
-                mode=mode if not only else "single",
-                wait_seconds=wait,
-                only=only or None,
-            )
+            with OutputStore(out).lock(wait):
+                summary = ingest_flow(
+                    raw_dir=str(raw_dir),
+                    out_dir=str(out),
+                    batch_size=batch_size,
+                    force=force or bool(only),
+                    keep_removed=keep_removed,
+                    mode=mode if not only else "single",
+                    only=only or None,
+                    exclude=exclude or [],
+                    workers=(1 if dask else None) if workers is None else workers,
+                    time_budget_s=time_budget,
+                    memory_mb=memory_mb,
+                    caller_holds_lock=True,
+                )
         except OutputLockedError as exc:
-            err_console.print(f"[red]error:[/] {exc}")
+            err_console.print(f"[red]error:[/] {escape(str(exc))}")
             raise typer.Exit(3) from None
         finally:
             set_progress(None)
@@ -179,15 +224,17 @@ def _print_summary(s) -> None:  # type: ignore[no-untyped-def]
     for name, n in s.rows.items():
         rows.add_row(name, str(n))
     console.print(rows)
-    for e in s.errors:
-        console.print(f"[red]failed[/] {e.source_path} ({e.stage}): {e.message}")
+    for w in s.warnings:
+        console.print(f"[yellow]warning:[/] {escape(w)}")
+    for e in s.errors:  # names and messages are text, never markup ('[/x].hwp')
+        console.print(f"[red]failed[/] {escape(e.source_path)} ({e.stage}): {escape(e.message)}")
     reasons: dict[str, list[str]] = {}
     for rel, why in s.skipped:
         reasons.setdefault(why, []).append(rel)
     for why, rels in reasons.items():
         shown = ", ".join(rels[:5]) + (f" and {len(rels) - 5} more" if len(rels) > 5 else "")
         console.print(f"skipped {shown}: {why}", markup=False, highlight=False)
-    console.print(f"output: {Path(s.out_dir).resolve()}")
+    console.print(f"output: {Path(s.out_dir).resolve()}", markup=False, highlight=False)
     console.print(
         "query:  duckdb -c \"from read_parquet('"
         + str(Path(s.out_dir))
@@ -338,22 +385,37 @@ def rerun(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Only show what would change.")
     ] = False,
+    wait: Annotated[
+        float,
+        typer.Option(
+            "--wait",
+            help="If another run is writing OUT, wait up to this many seconds instead of refusing.",
+        ),
+    ] = 0.0,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Show Prefect's own log lines.")
     ] = False,
 ) -> None:
     """Re-process one document and show, table by table, the rows added (+), removed (-) and
     changed (~, old → new) against the rows stored for it; then write them in place (one
-    atomic snapshot, every other document untouched). With --dry-run, only show the diff."""
-    from pipeline.rerun import DocumentNotFound, diff_document, render, resolve
+    atomic snapshot, every other document untouched). With --dry-run, only show the diff.
+    Exit code 1 if the document fails (its errors row is printed), 2 if there is no such
+    document, 3 if another run is writing --out (see --wait)."""
+    from pipeline.rerun import DocumentFailed, DocumentNotFound, diff_document, render, resolve
     from pipeline.store import OutputStore
 
     store = OutputStore(out)
     try:
         diff = diff_document(store, raw_dir, doc)
     except DocumentNotFound as exc:
-        err_console.print(f"[red]error:[/] {exc}")
+        err_console.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2) from None
+    except DocumentFailed as exc:
+        e = exc.record
+        console.print(
+            f"[red]failed[/] {escape(e.source_path)} ({e.stage}, {e.error_type}): {escape(e.message)}"
+        )
+        raise typer.Exit(1) from None
     for line in render(diff):
         console.print(line, markup=False, highlight=False, soft_wrap=True)
     if dry_run or diff.empty:
@@ -363,9 +425,19 @@ def rerun(
     from flows.ingest import ingest_flow
 
     _, rel = resolve(store, raw_dir, doc)
-    summary = ingest_flow(
-        raw_dir=str(raw_dir), out_dir=str(out), only=[rel], force=True, mode="single"
-    )
+    try:
+        with store.lock(wait):
+            summary = ingest_flow(
+                raw_dir=str(raw_dir),
+                out_dir=str(out),
+                only=[rel],
+                force=True,
+                mode="single",
+                caller_holds_lock=True,
+            )
+    except OutputLockedError as exc:
+        err_console.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(3) from None
     console.print(f"written: run {summary.run_id} ({summary.status})")
     raise typer.Exit(1 if summary.docs_failed else 0)
 
@@ -395,14 +467,14 @@ def check(
             try:
                 doc = process_path(path, root if root.is_dir() else path.parent)
             except StageFailed as exc:
-                err_console.print(f"[red]skipped[/] {path}: {exc}")
+                err_console.print(f"[red]skipped[/] {escape(str(path))}: {escape(str(exc))}")
                 continue
             checks = check_document(doc)
             bad = [c for c in checks if not c.ok]
             total += len(checks)
             mismatches += len(bad)
             console.print(
-                f"[bold]{doc.doc_id}[/] ({path.name}): {len(checks)} checks, {len(bad)} mismatch(es)"
+                f"[bold]{escape(doc.doc_id)}[/] ({escape(path.name)}): {len(checks)} checks, {len(bad)} mismatch(es)"
             )
             for c in checks if show_all else bad:
                 console.print(

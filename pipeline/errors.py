@@ -94,3 +94,20 @@ def describe(exc: BaseException) -> str:
         return str(exc)
     text = str(exc).strip() or "no further detail"
     return f"unexpected {type(exc).__name__}: {text} (this is a bug in gyeoljae, please report it)"
+
+
+# ── a document's run under supervision, and paths outside the input (issue 14) ──
+class DocumentTimeoutError(BadInputError):
+    """The document took longer than its time budget in a worker process."""
+
+
+class DocumentMemoryError(BadInputError):
+    """The document needed more memory than its ceiling in a worker process."""
+
+
+class WorkerCrashedError(GyeoljaeError):
+    """The worker process died (a crash, an out-of-memory kill) while on the document."""
+
+
+class UnsafePathError(BadInputError):
+    """A symbolic link under the input root that points outside it (or nowhere)."""

@@ -275,6 +275,7 @@ class RunSummary:
     errors: list[ErrorRecord] = field(default_factory=list)
     removed: dict[str, str] = field(default_factory=dict)  # rel_path → doc_id dropped this run
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (rel_path, why) not documents
+    warnings: list[str] = field(default_factory=list)  # what the run healed (a damaged part …)
 
     @property
     def status(self) -> Literal["success", "partial_success", "failure"]:

@@ -19,12 +19,13 @@ from pathlib import Path, PurePosixPath
 from pipeline import __version__
 from pipeline.errors import StageFailed, describe
 from pipeline.extract import extract
-from pipeline.ingest import is_document_path, read_bytes, read_source, source_file
+from pipeline.ingest import display_path, is_document_path, read_bytes, read_source, source_file
 from pipeline.ingest.catalog import catalogue_entry
 from pipeline.metadata import complete, read_metadata, with_catalogue
 from pipeline.model import Document, DocumentMeta, ErrorRecord, SourceFile, SourceText, Span
 from pipeline.segment import segment
 from pipeline.tables import find_tables
+from pipeline.workers import WorkerSettings, run_documents
 
 # The code that decides a document's rows: a change to any of it is a new pipeline version, so
 # the next run re-processes every document. Paths under the repository root; a folder counts
@@ -59,6 +60,7 @@ NOT_ROW_DECIDING = (
     "pipeline/rerun.py",
     "pipeline/run.py",
     "pipeline/store.py",
+    "pipeline/workers.py",
 )
 _REPO = Path(__file__).resolve().parents[1]
 
@@ -184,7 +186,7 @@ def analyse(source: SourceFile, read: SourceText | str) -> Document:
 
 
 def process_path(path: Path, root: Path) -> Document:
-    rel = path.name if root.is_file() else path.relative_to(root).as_posix()
+    rel = display_path(path.name if root.is_file() else path.relative_to(root).as_posix())
     with stage("read", rel):
         data = read_bytes(path)
     source = source_file(path, root, data)
@@ -194,12 +196,15 @@ def process_path(path: Path, root: Path) -> Document:
 
 
 def error_record(exc: StageFailed, sha256: str | None) -> ErrorRecord:
+    message = describe(exc.cause)
+    if isinstance(exc.cause, MemoryError):  # the machine (or a limit) had no more to give
+        message = "ran out of memory while being processed (the machine had no more to give)"
     return ErrorRecord(
         source_path=exc.source_path,
         source_sha256=sha256,
         stage=exc.stage,
         error_type=exc.error_type,
-        message=describe(exc.cause),
+        message=message,
     )
 
 
@@ -212,8 +217,12 @@ def process_one(path: Path, root: Path, sha256: str | None = None) -> Document |
 
 
 def process_batch(
-    paths: list[str], root: str, sha256s: list[str | None] | None = None
+    paths: list[str],
+    root: str,
+    sha256s: list[str | None] | None = None,
+    settings: WorkerSettings | None = None,
 ) -> list[Document | ErrorRecord]:
-    """A batch of documents; failures are returned as records, never raised."""
+    """A batch of documents, in supervised worker processes (:mod:`pipeline.workers`): results
+    in the order given; failures, time-outs and crashed workers are records, never raised."""
     shas = sha256s or [None] * len(paths)
-    return [process_one(Path(p), Path(root), s) for p, s in zip(paths, shas, strict=True)]
+    return run_documents(paths, root, shas, settings or WorkerSettings())

@@ -15,9 +15,11 @@ from typing import Any
 
 import pyarrow.compute as pc
 
-from pipeline.process import PIPELINE_VERSION, process_path
+from pipeline.model import ErrorRecord
+from pipeline.process import PIPELINE_VERSION
 from pipeline.rows import document_rows
 from pipeline.store import OutputStore
+from pipeline.workers import WorkerSettings, run_documents
 from schemas import PER_DOCUMENT_TABLES
 
 # What identifies a row of each table across runs: its place in the source text.
@@ -70,6 +72,14 @@ class DocumentNotFound(LookupError):
     pass
 
 
+class DocumentFailed(Exception):
+    """The document fails to process: ``record`` is the ``errors`` row it gives."""
+
+    def __init__(self, record: ErrorRecord) -> None:
+        self.record = record
+        super().__init__(f"{record.source_path} ({record.stage}): {record.message}")
+
+
 def resolve(store: OutputStore, raw_dir: Path, doc: str) -> tuple[str, str]:
     """(doc_id, source_path relative to raw_dir) for a doc_id, a stored source path, or a file."""
     docs = store.read("documents", columns=["doc_id", "source_path"]).to_pylist()
@@ -100,9 +110,17 @@ def _comparable(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k not in IGNORED}
 
 
-def diff_document(store: OutputStore, raw_dir: Path, doc: str) -> DocumentDiff:
+def diff_document(
+    store: OutputStore, raw_dir: Path, doc: str, settings: WorkerSettings | None = None
+) -> DocumentDiff:
+    """Raises :class:`DocumentFailed` (with its errors row) when the document fails to process;
+    it runs in a supervised worker, under the same time and memory budget as an ingest."""
     doc_id, rel = resolve(store, raw_dir, doc)
-    fresh = process_path(raw_dir / rel, raw_dir)
+    (fresh,) = run_documents(
+        [str(raw_dir / rel)], str(raw_dir), [None], settings or WorkerSettings()
+    )
+    if isinstance(fresh, ErrorRecord):
+        raise DocumentFailed(fresh)
     new_rows = document_rows(fresh, PIPELINE_VERSION, dt.datetime.now(dt.UTC))
     ids = {doc_id, fresh.doc_id} - {""}
     tables = []

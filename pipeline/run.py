@@ -13,21 +13,29 @@ that failed before are tried again. Documents gone from the input are dropped (o
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import uuid
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from pipeline.errors import DuplicateDocumentError, TransientError, describe
-from pipeline.ingest import iter_files, read_bytes, skip_reason
+from pipeline.errors import (
+    BadInputError,
+    DuplicateDocumentError,
+    TransientError,
+    UnsafePathError,
+    describe,
+)
+from pipeline.ingest import file_sha256, walk_input
 from pipeline.model import Document, ErrorRecord, RunSummary
-from pipeline.process import PIPELINE_VERSION, process_batch, stage_timer
+from pipeline.process import PIPELINE_VERSION, stage_timer
 from pipeline.rows import document_rows, error_row, run_row
 from pipeline.store import OutputStore, SnapshotWriter
+from pipeline.workers import WorkerSettings, shared_pool
 from schemas import PER_DOCUMENT_TABLES
 
 # Documents per Prefect task: at 200 the flow runs as fast as the plain-Python run on the
@@ -59,6 +67,7 @@ class RunPlan:
     removed: dict[str, str] = field(default_factory=dict)  # rel_path → doc_id
     read_errors: list[ErrorRecord] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (rel_path, why) not documents
+    warnings: list[str] = field(default_factory=list)  # e.g. a damaged output part, healed
 
     @property
     def seen(self) -> int:
@@ -69,32 +78,43 @@ class RunPlan:
             yield self.to_process[i : i + size]
 
 
-def _rel(path: Path, root: Path) -> str:
-    return path.name if root.is_file() else path.relative_to(root).as_posix()
-
-
 def plan_run(
-    raw_dir: Path | str, store: OutputStore, *, force: bool = False, only: list[str] | None = None
+    raw_dir: Path | str,
+    store: OutputStore,
+    *,
+    force: bool = False,
+    only: list[str] | None = None,
+    exclude: Sequence[str] = (),
 ) -> RunPlan:
     """Hash every input file and compare with the last snapshot's ``documents``.
 
-    ``only`` restricts the run to these relative paths (the auditor's single-document re-run);
-    every other document is carried over as it is.
+    Every entry under the root ends in exactly one place: to process, unchanged, an error
+    (a link out of the root, a file over the size limit: checked with ``stat``, before any
+    read) or skipped (not a document, excluded, not a regular file). Documents whose stored
+    rows sit in a damaged output part are processed again. ``only`` restricts the run to these
+    relative paths (the auditor's single-document re-run); every other document is carried
+    over as it is.
     """
     root = Path(raw_dir)
     if not root.exists():
         raise FileNotFoundError(f"input folder {root} does not exist")
     plan = RunPlan(root=str(root))
+    health = store.health()
+    plan.warnings.extend(health.warnings)
     prev = store.read(
         "documents", columns=["doc_id", "source_path", "source_sha256", "pipeline_version"]
     ).to_pylist()
     previous = {r["source_path"]: r for r in prev}
     seen: set[str] = set()
-    for path in iter_files(root):
-        rel = _rel(path, root)
-        why = skip_reason(path)
-        if why is not None:
-            plan.skipped.append((rel, why))
+    for entry in walk_input(root, exclude):
+        rel = entry.rel
+        if entry.error is not None:
+            err = UnsafePathError(entry.error)
+            plan.read_errors.append(ErrorRecord(rel, None, "read", type(err).__name__, str(err)))
+            seen.add(rel)
+            continue
+        if entry.skipped is not None:
+            plan.skipped.append((rel, entry.skipped))
             continue
         seen.add(rel)
         before = previous.get(rel)
@@ -103,21 +123,25 @@ def plan_run(
                 plan.unchanged[rel] = before["doc_id"]
             continue
         try:
-            sha = hashlib.sha256(read_bytes(path)).hexdigest()
-        except TransientError as exc:
+            sha = file_sha256(entry.path)
+        except (TransientError, BadInputError) as exc:
             plan.read_errors.append(
                 ErrorRecord(rel, None, "read", type(exc).__name__, describe(exc))
             )
             continue
+        damaged = health.all_lost or (
+            before is not None and before["doc_id"] in health.lost_doc_ids
+        )
         if (
             not force
+            and not damaged
             and before is not None
             and before["source_sha256"] == sha
             and before["pipeline_version"] == PIPELINE_VERSION
         ):
             plan.unchanged[rel] = before["doc_id"]
         else:
-            plan.to_process.append(PlannedFile(str(path), rel, sha))
+            plan.to_process.append(PlannedFile(str(entry.path), rel, sha))
     plan.removed = {p: r["doc_id"] for p, r in previous.items() if p not in seen}
     return plan
 
@@ -213,6 +237,7 @@ class RunWriter:
             docs_failed=len(self.errors),
             docs_skipped=len(self.plan.skipped),
             skipped=list(self.plan.skipped),
+            warnings=list(self.plan.warnings),
             out_dir=str(self.store.root),
             errors=list(self.errors),
             removed={} if self.keep_removed else dict(self.plan.removed),
@@ -225,6 +250,9 @@ class RunWriter:
 
 
 ProgressFn = Callable[[int], None]
+# Batches whose documents are queued in the workers while the finished one is written: the
+# workers never wait for the writer, and memory holds at most this many batches of results.
+IN_FLIGHT = 2
 
 
 def ingest(
@@ -236,16 +264,46 @@ def ingest(
     force: bool = False,
     keep_removed: bool = False,
     only: list[str] | None = None,
+    exclude: Sequence[str] = (),
     wait_seconds: float = 0.0,
     progress: ProgressFn | None = None,
+    workers: WorkerSettings | None = None,
 ) -> RunSummary:
     """The whole run in plain Python (no Prefect): what the flow does, task by task."""
+    settings = workers or WorkerSettings()
     store = OutputStore(out_dir)
     with store.lock(wait_seconds):
-        plan = plan_run(raw_dir, store, force=force, only=only)
+        plan = plan_run(raw_dir, store, force=force, only=only, exclude=exclude)
         run = RunWriter(store, plan, mode=mode, keep_removed=keep_removed)
-        for batch in plan.batches(batch_size):
-            run.add(process_batch([f.path for f in batch], plan.root, [f.sha256 for f in batch]))
+        pending: deque[list[Future[Document | ErrorRecord]]] = deque()
+
+        def consume() -> None:
+            results = [f.result() for f in pending.popleft()]
+            run.add(results)
             if progress:
-                progress(len(batch))
+                progress(len(results))
+
+        for batch in plan.batches(batch_size):
+            pending.append(submit_batch(batch, plan.root, settings))
+            if len(pending) >= IN_FLIGHT:
+                consume()
+        while pending:
+            consume()
         return run.commit()
+
+
+def submit_batch(
+    batch: list[PlannedFile], root: str, settings: WorkerSettings
+) -> list[Future[Document | ErrorRecord]]:
+    """The batch's documents queued in the supervised workers (or run here, with 0 workers)."""
+    if settings.workers <= 0:
+        from pipeline.process import process_one
+
+        done: list[Future[Document | ErrorRecord]] = []
+        for f in batch:
+            fut: Future[Document | ErrorRecord] = Future()
+            fut.set_result(process_one(Path(f.path), Path(root), f.sha256))
+            done.append(fut)
+        return done
+    pool = shared_pool(settings)
+    return [pool.submit(f.path, root, f.sha256) for f in batch]

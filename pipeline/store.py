@@ -12,16 +12,24 @@ A reader opening ``data/processed/budgets`` always sees one complete snapshot: a
 its tables into ``.snapshots/<run_id>.tmp/``, fsyncs them, renames the folder, then flips
 ``current``. A run killed at any point leaves the previous snapshot in place; leftovers of
 killed runs are removed by the next one. All eight tables change together, never a mix.
+
+The store heals: each snapshot's ``MANIFEST.json`` records every part's size, sha256 and the
+documents it holds. The next run verifies the parts it reads (:meth:`OutputStore.health`); a
+damaged or missing part is left out, with a warning, and its documents are re-processed from
+their sources, so a truncated file never makes every later run crash.
 """
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
+import json
 import os
 import shutil
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +40,10 @@ import pyarrow.parquet as pq
 
 from pipeline.errors import OutputLockedError
 from pipeline.rows import to_arrow
-from schemas import SCHEMAS
+from schemas import PER_DOCUMENT_TABLES, SCHEMAS
 
 SNAPSHOTS = ".snapshots"
+MANIFEST = "MANIFEST.json"
 CURRENT = "current"
 KEEP_SNAPSHOTS = 2  # the current one and the one before, for readers still holding it
 
@@ -42,6 +51,7 @@ KEEP_SNAPSHOTS = 2  # the current one and the one before, for readers still hold
 class OutputStore:
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root)
+        self._health: tuple[Path | None, StoreHealth] | None = None
 
     # ── reading ──────────────────────────────────────────────────────────────
     @property
@@ -53,24 +63,43 @@ class OutputStore:
         cur = self.current
         return cur / table if cur is not None and (cur / table).is_dir() else None
 
+    def parts(self, table: str) -> list[Path]:
+        """The current snapshot's sound parts of ``table`` (damaged ones left out, see health)."""
+        d = self.table_dir(table)
+        if d is None:
+            return []
+        damaged = set(self.health().damaged.get(table, []))
+        return [p for p in sorted(d.glob("*.parquet")) if p.name not in damaged]
+
     def read(self, table: str, columns: list[str] | None = None, filter: Any = None) -> pa.Table:
         """The current rows of ``table`` (empty, with its schema, before the first run)."""
-        d = self.table_dir(table)
+        parts = self.parts(table)
         schema = SCHEMAS[table]
-        if d is None:
+        if not parts:
             t = schema.empty_table()
+            t = t.filter(filter) if filter is not None else t
             return t.select(columns) if columns else t
-        dataset = ds.dataset(d, schema=schema, format="parquet")
+        dataset = ds.dataset([str(p) for p in parts], schema=schema, format="parquet")
         return dataset.to_table(columns=columns, filter=filter)
 
     def scan(
         self, table: str, filter: Any = None, batch_size: int = 10_000
     ) -> Iterator[pa.RecordBatch]:
-        d = self.table_dir(table)
-        if d is None:
+        parts = self.parts(table)
+        if not parts:
             return
-        dataset = ds.dataset(d, schema=SCHEMAS[table], format="parquet")
+        dataset = ds.dataset([str(p) for p in parts], schema=SCHEMAS[table], format="parquet")
         yield from dataset.to_batches(filter=filter, batch_size=batch_size)
+
+    def health(self) -> StoreHealth:
+        """The current snapshot's parts checked against its manifest (once per snapshot)."""
+        cur = self.current
+        cached = self._health
+        if cached is not None and cached[0] == cur:
+            return cached[1]
+        h = StoreHealth() if cur is None else _check_snapshot(cur)
+        self._health = (cur, h)
+        return h
 
     # ── locking ──────────────────────────────────────────────────────────────
     @contextmanager
@@ -162,6 +191,8 @@ class SnapshotWriter:
         self.staging.mkdir(parents=True, exist_ok=False)
         self.rows: dict[str, int] = dict.fromkeys(SCHEMAS, 0)
         self._seq = 0
+        # part name → what the manifest says of it (doc_ids now; size and sha256 at commit)
+        self.manifest: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in SCHEMAS}
 
     def _part(self, table: str, tag: str = "") -> Path:
         d = self.staging / table
@@ -178,8 +209,10 @@ class SnapshotWriter:
             return
         if isinstance(data, pa.RecordBatch):
             data = pa.Table.from_batches([data])
-        pq.write_table(data.cast(SCHEMAS[table]), self._part(table), compression="zstd")
+        part = self._part(table)
+        pq.write_table(data.cast(SCHEMAS[table]), part, compression="zstd")
         self.rows[table] += data.num_rows
+        self.manifest[table][part.name] = _doc_ids_entry(table, data)
 
     def write_batches(self, table: str, batches: Iterable[pa.RecordBatch]) -> None:
         for b in batches:
@@ -188,11 +221,9 @@ class SnapshotWriter:
     def carry(self, table: str, keep: pa.Array) -> None:
         """Bring the rows of documents ``keep`` (doc_ids) from the current snapshot: whole parts by
         hard link when every row is kept, filtered copies of parts that mix in other documents."""
-        src = self.store.table_dir(table)
-        if src is None:
-            return
         keep_set = set(keep.to_pylist())
-        for part in sorted(src.glob("*.parquet")):
+        before = self.store.health().entries.get(table, {})
+        for part in self.store.parts(table):
             ids = pq.read_table(part, columns=["doc_id"]).column("doc_id")
             n = len(ids)
             if n == 0:
@@ -207,6 +238,8 @@ class SnapshotWriter:
                 except OSError:
                     shutil.copy2(part, dst)
                 self.rows[table] += n
+                entry = before.get(part.name) or _doc_ids_entry(table, pq.read_table(part))
+                self.manifest[table][part.name] = dict(entry)
             elif n_kept and keep_set:
                 self.write_arrow(table, pq.read_table(part, schema=SCHEMAS[table]).filter(kept))
 
@@ -214,11 +247,22 @@ class SnapshotWriter:
         for table in SCHEMAS:  # every table exists; an empty one still carries its schema
             d = self.staging / table
             if not d.is_dir() or not any(d.glob("*.parquet")):
-                pq.write_table(
-                    SCHEMAS[table].empty_table(), self._part(table, "-empty"), compression="zstd"
+                part = self._part(table, "-empty")
+                pq.write_table(SCHEMAS[table].empty_table(), part, compression="zstd")
+                self.manifest[table][part.name] = _doc_ids_entry(
+                    table, SCHEMAS[table].empty_table()
                 )
-        for f in self.staging.rglob("*.parquet"):
-            _fsync_file(f)
+        for table, parts in self.manifest.items():
+            for name, entry in parts.items():
+                f = self.staging / table / name
+                if "sha256" not in entry:
+                    entry["size"], entry["sha256"] = f.stat().st_size, _sha256(f)
+                _fsync_file(f)
+        manifest = self.staging / MANIFEST
+        manifest.write_text(
+            json.dumps({"parts": self.manifest}, ensure_ascii=False), encoding="utf-8"
+        )
+        _fsync_file(manifest)
         os.rename(self.staging, self.final)
         _fsync_dir(self.final.parent)
         self.store._publish(self.final)
@@ -226,6 +270,76 @@ class SnapshotWriter:
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+@dataclass
+class StoreHealth:
+    """What the check of a snapshot found: parts that are missing, truncated or altered since
+    their commit, and the documents whose rows they held."""
+
+    damaged: dict[str, list[str]] = field(default_factory=dict)  # table → part names
+    lost_doc_ids: set[str] = field(default_factory=set)
+    # a damaged part of a per-document table with no manifest entry: which documents it held
+    # is unknown, so every document is re-processed
+    all_lost: bool = False
+    warnings: list[str] = field(default_factory=list)
+    entries: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+
+
+def _doc_ids_entry(table: str, data: pa.Table) -> dict[str, Any]:
+    if table not in PER_DOCUMENT_TABLES or data.num_rows == 0:
+        return {"doc_ids": []}
+    return {"doc_ids": sorted(pc.unique(data.column("doc_id")).to_pylist())}
+
+
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _check_snapshot(snapshot: Path) -> StoreHealth:
+    h = StoreHealth()
+    try:
+        manifest = json.loads((snapshot / MANIFEST).read_text(encoding="utf-8"))["parts"]
+    except (OSError, ValueError, KeyError, TypeError):
+        manifest = None  # a snapshot written before manifests: each part's footer is checked
+    for table in SCHEMAS:
+        recorded: dict[str, dict[str, Any]] = (manifest or {}).get(table, {})
+        d = snapshot / table
+        present = {p.name: p for p in d.glob("*.parquet")} if d.is_dir() else {}
+        bad: dict[str, str] = {}
+        for name, entry in recorded.items():
+            part = present.get(name)
+            if part is None:
+                bad[name] = "is missing"
+            elif part.stat().st_size != entry.get("size") or _sha256(part) != entry.get("sha256"):
+                bad[name] = "is damaged (its size or checksum differs from those at commit)"
+        for name, part in present.items():
+            if name in recorded:
+                continue
+            try:
+                pq.read_metadata(part)
+            except Exception as exc:  # noqa: BLE001 — any unreadable part is a damaged part
+                bad[name] = f"cannot be read ({exc})"
+        good = {n: e for n, e in recorded.items() if n not in bad}
+        h.entries[table] = good
+        if not bad:
+            continue
+        h.damaged[table] = sorted(bad)
+        for name, why in sorted(bad.items()):
+            ids = recorded.get(name, {}).get("doc_ids")
+            if ids is None and table in PER_DOCUMENT_TABLES:
+                h.all_lost = True
+            h.lost_doc_ids.update(ids or [])
+            h.warnings.append(
+                f"the output part {table}/{name} {why}; it was left out"
+                + (
+                    " and the documents it held are processed again from their sources"
+                    if table in PER_DOCUMENT_TABLES
+                    else " (earlier runs' rows in it are lost)"
+                )
+            )
+    return h
 
 
 def _fsync_file(path: Path) -> None:

@@ -104,6 +104,55 @@ print(json.dumps({{"seconds": seconds, "docs": s.docs_processed, "failed": s.doc
     return _child(code)
 
 
+def workers_run(corpus: Path, out: Path, cores: int) -> dict:
+    """The default ingest (one worker process per core) against one worker, on the same corpus,
+    each pool started (Kiwi loaded) before the clock starts; and whether the rows are identical."""
+    code = (
+        _COMMON
+        + f"""
+import pathlib, shutil
+import pyarrow.dataset as ds
+from pipeline.run import ingest
+from pipeline.workers import WorkerSettings, shared_pool
+from schemas import PER_DOCUMENT_TABLES
+out = pathlib.Path({str(out)!r})
+res = {{}}
+for n in (1, {cores}):
+    assert shared_pool(WorkerSettings(workers=n)).wait_ready()
+# alternating rounds, best of each: a load that comes and goes on the machine hits both alike
+for _ in range(2):
+    for n in (1, {cores}):
+        dest = out / f"workers-{{n}}"
+        shutil.rmtree(dest, ignore_errors=True)
+        t = time.perf_counter()
+        s = ingest({str(corpus)!r}, dest, workers=WorkerSettings(workers=n))
+        took = time.perf_counter() - t
+        if n not in res or took < res[n]["seconds"]:
+            res[n] = {{"seconds": took, "docs": s.docs_processed, "failed": s.docs_failed}}
+def rows(n, table):
+    t = ds.dataset(out / f"workers-{{n}}" / table, format="parquet").to_table()
+    return t.drop_columns(["processed_at"]) if "processed_at" in t.column_names else t
+identical = all(rows(1, t).equals(rows({cores}, t)) for t in PER_DOCUMENT_TABLES)
+print(json.dumps({{"one": res[1], "default": res[{cores}], "identical_rows": identical}}))
+"""
+    )
+    return _child(code)
+
+
+def print_workers(w: dict, n_docs: int, mb: float, cores: int) -> float:
+    ratio = w["one"]["seconds"] / w["default"]["seconds"]
+    print(f"\nworker processes ({n_docs} documents, {mb:.1f} MB):")
+    for key, label in (("one", "1 worker"), ("default", f"{cores} workers (default)")):
+        r = w[key]
+        print(
+            f"  {label:22s} {r['seconds']:7.2f} s  {n_docs / r['seconds']:7.1f} docs/s"
+            f"  {mb / r['seconds']:5.2f} MB/s  ({r['failed']} failed)"
+        )
+    print(f"  default / 1-worker throughput     {ratio:6.2f}   [>= 1.7 on 2 cores]")
+    print(f"  rows identical                    {w['identical_rows']!s:>6}")
+    return ratio
+
+
 def flow_run(corpus: Path, out: Path) -> dict:
     code = (
         _COMMON
@@ -227,6 +276,11 @@ def main() -> None:
     ap.add_argument(
         "--originals-only", action="store_true", help="only the PDF / HWPX figures (about 2 min)"
     )
+    ap.add_argument(
+        "--workers-only",
+        action="store_true",
+        help="only the default ingest against one worker process (about 3 min)",
+    )
     args = ap.parse_args()
     if args.originals_only:
         o = originals_bench()
@@ -244,6 +298,13 @@ def main() -> None:
         f"corpus: {n_docs} documents, {mb:.1f} MB of text ({len(source_documents())} distinct sources), {workers} cores"
     )
 
+    if args.workers_only:
+        w = workers_run(corpus, _fresh(BUILD / "out-workers"), workers)
+        print_workers(w, n_docs, mb, workers)
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"workers": w}, indent=2, ensure_ascii=False))
+        return
+    w = workers_run(corpus, _fresh(BUILD / "out-workers"), workers)
     direct = direct_run(corpus, _fresh(BUILD / "out-direct"))
     flow = flow_run(corpus, _fresh(BUILD / "out-flow"))
     floor = kiwi_floor(corpus, workers)
@@ -257,6 +318,7 @@ def main() -> None:
         "direct": direct,
         "flow": flow,
         "kiwi_only": floor,
+        "workers": w,
     }
     print(f"\npipeline, direct (no Prefect): {direct['seconds']:7.2f} s  {rate(direct['seconds'])}")
     print(f"pipeline, Prefect flow:        {flow['seconds']:7.2f} s  {rate(flow['seconds'])}")
@@ -267,6 +329,7 @@ def main() -> None:
     for k, v in sorted(direct["stages"].items(), key=lambda kv: -kv[1]):
         print(f"  {k:10s} {v:7.2f}")
     ratios = {
+        "default_over_one_worker": print_workers(w, n_docs, mb, workers),
         "pipeline_over_kiwi": floor["seconds"] / direct["seconds"],
         "prefect_overhead": flow["seconds"] / direct["seconds"] - 1,
         "prefect_overhead_with_startup": (flow["seconds"] + flow["startup_seconds"])

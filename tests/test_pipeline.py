@@ -74,7 +74,11 @@ def test_rerun_gives_identical_rows_and_skips_unchanged(tmp_path, raw_copy):
     first = ingest(raw_copy, out)
     before = {t: table_rows(out, t) for t in SCHEMAS if t != "runs"}
     second = ingest(raw_copy, out)
-    assert (second.docs_processed, second.docs_unchanged) == (0, 5)
+    assert (second.docs_processed, second.docs_unchanged) == (0, 5), (
+        first.errors,
+        second.errors,
+        second.warnings,
+    )
     assert {t: table_rows(out, t) for t in SCHEMAS if t != "runs"} == before
     unforced = {t: table_rows(out, t, drop=("processed_at",)) for t in PER_DOCUMENT_TABLES}
     forced = ingest(raw_copy, out, force=True)
