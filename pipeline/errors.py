@@ -94,3 +94,18 @@ def describe(exc: BaseException) -> str:
         return str(exc)
     text = str(exc).strip() or "no further detail"
     return f"unexpected {type(exc).__name__}: {text} (this is a bug in gyeoljae, please report it)"
+
+
+# ---- reader limits (issue 14): a document that asks for more work than a reader allows
+
+
+class TableTooLargeError(BadInputError):
+    """A table whose declared grid (rows × columns, as its spans declare it) is over the limit."""
+
+
+class TooDeeplyNestedError(BadInputError):
+    """Tables nested inside tables' cells deeper than a real document nests them."""
+
+
+class UnsupportedCompressionError(BadInputError):
+    """A zip member packed with a compression method the standard library cannot unpack."""

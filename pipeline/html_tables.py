@@ -10,8 +10,23 @@ Offsets are into ``text``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+
+from pipeline.errors import TableTooLargeError
+from pipeline.limits import LIMITS
+
+
+def sub_closed(pattern: re.Pattern[str], repl: str, text: str) -> str:
+    """``pattern.sub(repl, text)`` for a tag pattern that ends at ``>`` and cannot cross one
+    (``<[^>]+>``): applied only up to the text's last ``>``, where every match ends. After it
+    no match can end, and there a regex would try every ``<`` against the whole rest of the
+    text — quadratic on a page of unclosed ``<!--`` or ``<table``."""
+    last = text.rfind(">")
+    if last < 0:
+        return text
+    return pattern.sub(repl, text[: last + 1]) + text[last + 1 :]
 
 
 @dataclass(slots=True)
@@ -37,7 +52,8 @@ def _span_attr(attrs: list[tuple[str, str | None]], name: str) -> int:
         if k == name and v is not None:
             digits = "".join(ch for ch in v if ch.isdigit())
             if digits:
-                return max(1, min(int(digits), 1000))  # a span is bounded: no runaway grids
+                # a span is clamped: no runaway grids
+                return max(1, min(int(digits), LIMITS.max_html_span))
     return 1
 
 
@@ -57,6 +73,9 @@ class _Scanner(HTMLParser):
         self.cell: HtmlCell | None = None
         self.taken: set[tuple[int, int]] = set()
         self.col = 0
+        self.rows = 0  # the grid's extent so far, as its cells' spans declare it
+        self.cols = 0
+        self.spanned = 0  # grid positions its cells cover so far
 
     def _offset(self) -> int:
         line, col = self.getpos()
@@ -79,6 +98,7 @@ class _Scanner(HTMLParser):
             if self.depth == 1:
                 self.current = HtmlTable(self.base + at, self.base + at)
                 self.row, self.col, self.taken = -1, 0, set()
+                self.rows = self.cols = self.spanned = 0
             return
         if self.depth != 1 or self.current is None:
             return
@@ -93,12 +113,34 @@ class _Scanner(HTMLParser):
             while (self.row, self.col) in self.taken:
                 self.col += 1
             rs, cs = _span_attr(attrs, "rowspan"), _span_attr(attrs, "colspan")
+            self._check_grid(rs, cs)
             for dr in range(rs):
                 for dc in range(cs):
                     self.taken.add((self.row + dr, self.col + dc))
             content = self.base + self._tag_end(at)
             self.cell = HtmlCell(self.row, self.col, content, content, rs, cs, tag == "th")
             self.col += cs
+
+    def _check_grid(self, rs: int, cs: int) -> None:
+        """Refuse the table before placing a cell that takes its grid over the limits."""
+        self.rows = max(self.rows, self.row + rs)
+        self.cols = max(self.cols, self.col + cs)
+        self.spanned += rs * cs
+        line, _ = self.getpos()
+        where = f"the HTML table at line {line}"
+        if self.rows > LIMITS.max_table_rows:
+            raise TableTooLargeError(
+                f"{where} has {self.rows} rows, over the {LIMITS.max_table_rows} limit"
+            )
+        if self.cols > LIMITS.max_table_cols:
+            raise TableTooLargeError(
+                f"{where} has {self.cols} columns, over the {LIMITS.max_table_cols} limit"
+            )
+        if self.rows * self.cols > LIMITS.max_table_cells or self.spanned > LIMITS.max_table_cells:
+            raise TableTooLargeError(
+                f"{where} spans a grid of {self.rows} × {self.cols} cells (its spans cover "
+                f"{self.spanned}), over the {LIMITS.max_table_cells} limit"
+            )
 
     def handle_endtag(self, tag: str) -> None:
         at = self._offset()
