@@ -138,8 +138,8 @@ class _Scanner(HTMLParser):
             )
         if self.rows * self.cols > LIMITS.max_table_cells or self.spanned > LIMITS.max_table_cells:
             raise TableTooLargeError(
-                f"{where} spans a grid of {self.rows} × {self.cols} cells (its spans cover "
-                f"{self.spanned}), over the {LIMITS.max_table_cells} limit"
+                f"{where} reaches {self.rows} rows × {self.cols} columns ({self.spanned} grid "
+                f"positions, spans counted), over the {LIMITS.max_table_cells} cells limit"
             )
 
     def handle_endtag(self, tag: str) -> None:

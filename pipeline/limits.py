@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipeline.errors import TableTooLargeError
+
 
 @dataclass(frozen=True, slots=True)
 class ReaderLimits:
@@ -34,7 +36,8 @@ class ReaderLimits:
     # --- tables (HTML, HWPX, text): a grid's rows × columns, as its cells' spans declare it.
     max_table_rows: int = 100_000
     max_table_cols: int = 1_000
-    max_table_cells: int = 500_000
+    # The corpus's largest table has a few hundred cells; one of 20,000 rows is an export.
+    max_table_cells: int = 100_000
     # An HTML rowspan or colspan over this is clamped to it.
     max_html_span: int = 1_000
     # Tables inside tables' cells (HWPX); real documents nest two or three deep.
@@ -44,3 +47,27 @@ class ReaderLimits:
 
 
 LIMITS = ReaderLimits()
+
+
+def grid_over_limits(nrows: int, ncols: int, limits: ReaderLimits = LIMITS) -> bool:
+    return (
+        nrows > limits.max_table_rows
+        or ncols > limits.max_table_cols
+        or nrows * ncols > limits.max_table_cells
+    )
+
+
+def check_grid(nrows: int, ncols: int, what: str, limits: ReaderLimits = LIMITS) -> None:
+    """Refuse a table grid whose size is over the limits, before anything is laid out in it."""
+    if nrows > limits.max_table_rows:
+        raise TableTooLargeError(
+            f"{what} declares {nrows} rows, over the {limits.max_table_rows} limit"
+        )
+    if ncols > limits.max_table_cols:
+        raise TableTooLargeError(
+            f"{what} declares {ncols} columns, over the {limits.max_table_cols} limit"
+        )
+    if nrows * ncols > limits.max_table_cells:
+        raise TableTooLargeError(
+            f"{what} declares {nrows} × {ncols} cells, over the {limits.max_table_cells} limit"
+        )

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from pipeline.flat_grids import flat_grids
 from pipeline.html_tables import HtmlTable, html_tables, sub_closed
+from pipeline.limits import check_grid, grid_over_limits
 from pipeline.model import Cell, SourceTable, Table, TableLayout
 from pipeline.money import MONEY_UNITS, find_amounts, parse_number_cell, to_krw
 from pipeline.spans import lines as text_lines
@@ -456,6 +457,17 @@ def _given_cells(table: SourceTable) -> list[_RawCell]:
     ]
 
 
+def _check_text_grid(text: str, raw: list[_RawCell], start: int, kind: str) -> None:
+    """Refuse a text table over the grid limits (its line is counted only then)."""
+    if not raw:
+        return
+    nrows = 1 + max(c.row for c in raw)
+    ncols = 1 + max(c.col for c in raw)
+    if grid_over_limits(nrows, ncols):
+        line = text.count("\n", 0, start) + 1
+        check_grid(nrows, ncols, f"the {kind} table at line {line}")
+
+
 def find_tables(
     text: str, start: int = 0, end: int | None = None, given: Sequence[SourceTable] = ()
 ) -> list[Table]:
@@ -503,6 +515,7 @@ def find_tables(
                 inner_e = ls2 + row_text.rstrip().rindex("|")
                 raw.extend(_split_row(text, inner_s, max(inner_s, inner_e), "|", r))
                 r += 1
+            _check_text_grid(text, raw, lines[i][0], "markdown")
             found.append((lines[i][0], lines[j - 1][1], "markdown", raw, header_rows))
             i = j
             continue
@@ -536,6 +549,7 @@ def find_tables(
                     continue  # blank line of a page break, or the header repeated on the next page
                 raw.extend(_split_row(text, ls2, le2, "\t", r))
                 r += 1
+            _check_text_grid(text, raw, lines[i][0], "tab-separated")
             raw = _drop_converter_echo(text, raw, html, html_spans)
             found.append((lines[i][0], lines[j - 1][1], "tsv", raw, None))
             i = j

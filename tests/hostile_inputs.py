@@ -270,6 +270,11 @@ def html_unclosed_tables() -> bytes:
     return b"<html><body>" + b"<table>" * 150_000
 
 
+def text_unclosed_tables() -> bytes:
+    """Converted text (which carries its tables as inline HTML) with 150,000 unclosed tables."""
+    return "○ 예산 : 1,000천원\n".encode() + b"<table>" * 150_000
+
+
 def html_unclosed_comments() -> bytes:
     return "<p>예산 1,000천원</p>".encode() + b"<!--" * 200_000
 
@@ -405,6 +410,7 @@ HOSTILE: dict[str, Callable[[], bytes]] = {
     "nested_400.hwpx": hwpx_nested_tables,
     "span_100000.html": html_huge_span,
     "unclosed_tables.html": html_unclosed_tables,
+    "unclosed_tables.txt": text_unclosed_tables,
     "unclosed_comments.html": html_unclosed_comments,
     "table_20000x10.html": html_big_table,
     "tsv_20000_tables.txt": text_many_tsv_tables,

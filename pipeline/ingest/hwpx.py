@@ -28,12 +28,11 @@ from pipeline.errors import (
     DamagedDocumentError,
     EmptyDocumentError,
     EncryptedDocumentError,
-    TableTooLargeError,
     TooDeeplyNestedError,
 )
 from pipeline.ingest.archive import BoundedZip, open_zip
 from pipeline.ingest.layout import Block, Grid, GridCell, write_blocks
-from pipeline.limits import LIMITS
+from pipeline.limits import LIMITS, check_grid
 from pipeline.model import DocumentMeta, SourceText
 
 HP = "{http://www.hancom.co.kr/hwpml/2011/paragraph}"
@@ -225,22 +224,6 @@ def _count(el: ET.Element, name: str, default: int = 0) -> int:
         raise DamagedDocumentError(
             f"a table of the HWPX file states {name}={value!r}, which is not a number"
         ) from None
-
-
-def check_grid(nrows: int, ncols: int, what: str) -> None:
-    """Refuse a grid whose declared size is over the limits, before anything is laid out."""
-    if nrows > LIMITS.max_table_rows:
-        raise TableTooLargeError(
-            f"{what} declares {nrows} rows, over the {LIMITS.max_table_rows} limit"
-        )
-    if ncols > LIMITS.max_table_cols:
-        raise TableTooLargeError(
-            f"{what} declares {ncols} columns, over the {LIMITS.max_table_cols} limit"
-        )
-    if nrows * ncols > LIMITS.max_table_cells:
-        raise TableTooLargeError(
-            f"{what} declares {nrows} × {ncols} cells, over the {LIMITS.max_table_cells} limit"
-        )
 
 
 def _grid_position(tc: ET.Element, row: int, col: int) -> tuple[int, int, int, int]:
