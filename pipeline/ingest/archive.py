@@ -3,8 +3,10 @@
 A zip member's header states its inflated size, but the header can lie, and an honest one
 can state gigabytes for a file of a few kilobytes. :class:`BoundedZip` refuses a member that
 declares more than :attr:`ReaderLimits.max_member_bytes`, inflates each one in chunks and
-stops as soon as it passes the limit (whatever its header said), and keeps a running total
-over every member read (the manifest too) against :attr:`ReaderLimits.max_archive_bytes`.
+stops as soon as it passes the limit, and keeps a running total over every member read (the
+manifest too) against :attr:`ReaderLimits.max_archive_bytes`. (``zipfile`` itself stops a
+member at its declared size, and one that lied about it then fails its CRC check: the
+chunked read is a second guard, not the only one.)
 Every way a damaged archive fails — a bad CRC, an encrypted entry, a compression method the
 standard library lacks, XML that does not parse — ends as a plain error about the input.
 """
@@ -38,7 +40,9 @@ _DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError)
 
 
 def _mb(n: int) -> str:
-    return f"{n / 2**20:.0f} MB" if n >= 2**20 else f"{n / 2**10:.0f} KB"
+    if n >= 2**20:
+        return f"{n / 2**20:.0f} MB"
+    return f"{n / 2**10:.0f} KB" if n >= 2**10 else f"{n} bytes"
 
 
 class BoundedZip:
