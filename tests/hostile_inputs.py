@@ -244,16 +244,23 @@ def hwpx_unknown_compression() -> bytes:
     return z.bytes()
 
 
-def hwpx_nested_tables(depth: int = 400) -> bytes:
-    """400 one-column tables, each inside the cell of the one around it."""
+def hwpx_nested_tables(depth: int = 400, cols: int = 1) -> bytes:
+    """400 tables (one-column: boxes read as flow), each inside a cell of the one around it."""
     inner = GOOD_PARAGRAPH
     for _ in range(depth):
         inner = (
-            '<hp:p><hp:run><hp:tbl rowCnt="1" colCnt="1"><hp:tr><hp:tc><hp:subList>'
+            f'<hp:p><hp:run><hp:tbl rowCnt="1" colCnt="{cols}"><hp:tr><hp:tc><hp:subList>'
             + inner
-            + '</hp:subList><hp:cellAddr colAddr="0" rowAddr="0"/></hp:tc></hp:tr></hp:tbl></hp:run></hp:p>'
+            + '</hp:subList><hp:cellAddr colAddr="0" rowAddr="0"/></hp:tc>'
+            + "".join(hwpx_cell(0, c, "1,000") for c in range(1, cols))
+            + "</hp:tr></hp:tbl></hp:run></hp:p>"
         )
     return hwpx(inner)
+
+
+def hwpx_nested_data_tables() -> bytes:
+    """3,000 two-column tables nested in each other's first cell (read as cell text)."""
+    return hwpx_nested_tables(3000, cols=2)
 
 
 # ---------------------------------------------------------------- HTML and text cases
@@ -408,6 +415,7 @@ HOSTILE: dict[str, Callable[[], bytes]] = {
     "encrypted_entry.hwpx": hwpx_encrypted_entry,
     "unknown_compression.hwpx": hwpx_unknown_compression,
     "nested_400.hwpx": hwpx_nested_tables,
+    "nested_3000_data.hwpx": hwpx_nested_data_tables,
     "span_100000.html": html_huge_span,
     "unclosed_tables.html": html_unclosed_tables,
     "unclosed_tables.txt": text_unclosed_tables,

@@ -357,6 +357,19 @@ def _section_names(zf: BoundedZip) -> list[str]:
     return ordered
 
 
+def _table_depth(root: ET.Element) -> int:
+    """How deep tables nest in a section (one pass, no recursion)."""
+    deepest = 0
+    stack = [(root, 0)]
+    while stack:
+        el, depth = stack.pop()
+        if el.tag == f"{HP}tbl":
+            depth += 1
+            deepest = max(deepest, depth)
+        stack.extend((child, depth) for child in el)
+    return deepest
+
+
 def read_hwpx(data: bytes) -> SourceText:
     if data[:8].startswith(b"\xd0\xcf\x11\xe0"):
         raise DamagedDocumentError(
@@ -375,6 +388,11 @@ def read_hwpx(data: bytes) -> SourceText:
         reader = _Reader()
         for name in sections:
             root = zf.parse_xml(name)
+            if (depth := _table_depth(root)) > LIMITS.max_table_depth:
+                raise TooDeeplyNestedError(
+                    f"{name} nests tables {depth} deep (a table inside a table's cell, again "
+                    f"and again), over the {LIMITS.max_table_depth} limit"
+                )
             for p in root.findall(f"{HP}p"):
                 reader.paragraph(p, reader.blocks)
     text, tables, _ = write_blocks([_nfc(b) for b in reader.blocks])
