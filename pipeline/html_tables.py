@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from pipeline.errors import TableTooLargeError
+from pipeline.errors import DamagedDocumentError, TableTooLargeError
 from pipeline.limits import LIMITS
 
 
@@ -66,6 +66,8 @@ class _Scanner(HTMLParser):
         for i, ch in enumerate(text):
             if ch == "\n":
                 self.line_starts.append(i + 1)
+        self._last_key: tuple[int, int, str] | None = None
+        self._last_at = -1
         self.tables: list[HtmlTable] = []
         self.depth = 0  # <table> nesting; only depth-1 tables are read
         self.current: HtmlTable | None = None
@@ -76,6 +78,28 @@ class _Scanner(HTMLParser):
         self.rows = 0  # the grid's extent so far, as its cells' spans declare it
         self.cols = 0
         self.spanned = 0  # grid positions its cells cover so far
+
+    # ---- HTMLParser's scans for a construct's end, bounded. At the end of its input the
+    # parser tries every unclosed '<!--' (or '<![…[') against the whole rest of the text: one
+    # '-->' (or ']') known to lie behind answers all of them at once.
+    def _last(self, needle: str) -> int:
+        key = (id(self.rawdata), len(self.rawdata), needle)
+        if self._last_key != key:
+            self._last_key, self._last_at = key, self.rawdata.rfind(needle)
+        return self._last_at
+
+    def parse_comment(self, i: int, report: bool = True) -> int:
+        if self._last("-->") < i + 4:
+            return -1  # no '-->' after it: unclosed, as the search would find
+        return super().parse_comment(i, report)
+
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
+        if self._last("]") < i + 3:
+            return -1  # no ']' after it: unclosed, as the search would find
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:  # '<![foo[': html.parser asserts on an unknown keyword
+            return -1  # read as text, like any other construct it cannot close
 
     def _offset(self) -> int:
         line, col = self.getpos()
@@ -171,7 +195,15 @@ def html_tables(text: str, start: int = 0, end: int | None = None) -> list[HtmlT
     if "<table" not in chunk.lower():
         return []
     scanner = _Scanner(chunk, start)
-    scanner.feed(chunk)
-    scanner.close()
+    # After the last '>' no tag can end, and the parser would try each '<' there against the
+    # whole rest of the text: it reads only up to that '>' (the rest is text to it anyway).
+    scanner.feed(chunk[: chunk.rfind(">") + 1])
+    try:
+        scanner.close()
+    except AssertionError as exc:  # html.parser's verdict on a malformed <!DOCTYPE […]>
+        line, _ = scanner.getpos()
+        raise DamagedDocumentError(
+            f"the HTML markup near line {line} is malformed and cannot be read ({exc})"
+        ) from None
     scanner.finish()
     return scanner.tables

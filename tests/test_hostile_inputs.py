@@ -166,3 +166,19 @@ def test_a_text_of_many_small_tables_is_read_in_linear_time():
         assert len(find_tables(text)) == n
         timings.append(time.monotonic() - started)
     assert timings[1] < 8 * timings[0] + 0.5  # 4× the tables: about 4× the time, not 16×
+
+
+def test_unclosed_markup_inside_a_table_is_parsed_in_linear_time():
+    from pipeline.html_tables import html_tables
+
+    for bad in ("<!--", "<td", "<a ", "</", "<![CDATA[", "<?x", "<!-- >"):
+        started = time.monotonic()
+        html_tables("<table><tr><td>1</td><td>2</td></tr></table>\n<table><tr><td>" + bad * 80_000)
+        assert time.monotonic() - started < 3, bad
+
+
+def test_malformed_declarations_inside_a_table_are_text_not_a_crash():
+    from pipeline.html_tables import html_tables
+
+    (t,) = html_tables("<table><tr><td>1<![foo[ x ]]></td><td>2</td></tr></table>")
+    assert len(t.cells) == 2
