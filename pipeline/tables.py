@@ -55,7 +55,6 @@ def render_cell(raw: str) -> str:
     """The readable text of a cell's source: checkboxes as checked/unchecked, tags and
     ``(x-)`` noise removed, whitespace collapsed."""
     boxes = list(_CHECKBOX.finditer(raw, 0, raw.rfind(">") + 1))  # none ends past the last '>'
-
     if boxes:
         out = []
         for i, b in enumerate(boxes):
@@ -212,8 +211,9 @@ def _inner_label(cells: list[_RawCell], rendered: dict[tuple[int, int], str], r:
 
 
 def _left_labels(cells: list[_RawCell], rendered: dict[tuple[int, int], str]) -> list[str | None]:
-    """:func:`_left_label` of every cell of one row (sorted by column), in one pass: the
-    last word cell of the columns strictly left of each cell's."""
+    """Each number cell's own label when its row pairs labels and values side by side
+    ('지방세 | 51,288 | 세외수입 | 11,101'): the nearest word cell to its left, past column 0
+    (None for a cell that is not a number). One pass over the row, sorted by column."""
     out: list[str | None] = []
     word: str | None = None  # the last word cell of the columns before the current one
     pending: str | None = None  # ... and of the current column, once it is passed
