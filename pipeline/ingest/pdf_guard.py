@@ -76,6 +76,8 @@ class ContentBudget:
     def __init__(self, limits: ReaderLimits = LIMITS) -> None:
         self.limits = limits
         self.total = 0
+        self.counted: set[int] = set()  # streams counted in the total (a form drawn on every
+        # page is one stream, inflated once)
 
     def check(self, page: Any, pno: int) -> None:
         lim = self.limits
@@ -84,7 +86,10 @@ class ContentBudget:
             cap = min(lim.max_page_content_bytes - used, lim.max_pdf_content_bytes - self.total)
             size = _inflated_size(stream, max(0, cap))
             used += size
-            self.total += size
+            key = stream.objid if stream.objid is not None else id(stream)
+            if key not in self.counted:
+                self.counted.add(key)
+                self.total += size
             if used > lim.max_page_content_bytes:
                 raise DocumentTooLargeError(
                     f"the content of page {pno} of the PDF inflates past "
