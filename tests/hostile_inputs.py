@@ -311,11 +311,19 @@ def text_mostly_nuls() -> bytes:
 # ---------------------------------------------------------------- PDF cases
 
 
-def _pdf(pages: list[tuple[tuple[float, float], bytes, bool]]) -> bytes:
-    """A PDF with one content stream per page: ((width, height), content, deflated?)."""
+def _pdf(pages: list[tuple[tuple[float, float], bytes, bool]], form: bytes | None = None) -> bytes:
+    """A PDF with one content stream per page: ((width, height), content, deflated?); with
+    ``form``, every page's resources name a deflated form XObject /X1 of that content."""
     objects: list[bytes] = [b"", b""]  # 1: catalog, 2: pages; filled below
     font = 3
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    xobject = b""
+    if form is not None:
+        objects.append(
+            b"<< /Type /XObject /Subtype /Form /BBox [0 0 100 100] /Filter /FlateDecode "
+            b"/Length %d >>\nstream\n" % len(form) + form + b"\nendstream"
+        )
+        xobject = b" /XObject << /X1 %d 0 R >>" % len(objects)
     kids = []
     for (w, h), content, deflated in pages:
         stream_id = len(objects) + 1
@@ -326,8 +334,8 @@ def _pdf(pages: list[tuple[tuple[float, float], bytes, bool]]) -> bytes:
         )
         objects.append(
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %s %s] /Contents %d 0 R "
-            b"/Resources << /Font << /F1 %d 0 R >> >> >>"
-            % (str(w).encode(), str(h).encode(), stream_id, font)
+            b"/Resources << /Font << /F1 %d 0 R >>%s >> >>"
+            % (str(w).encode(), str(h).encode(), stream_id, font, xobject)
         )
         kids.append(page_id)
     objects[0] = b"<< /Type /Catalog /Pages 2 0 R >>"
@@ -371,6 +379,13 @@ def pdf_stream_bomb() -> bytes:
     )
     stream = b"\x78\xda" + data  # a zlib header; no checksum: nobody should read to the end
     return _pdf([((595, 842), stream, True)])
+
+
+def pdf_form_bomb() -> bytes:
+    """A page that draws a form XObject whose stream inflates to 2 GB."""
+    data, _ = _repeated_deflate(b"", b" " * (1 << 20), 2048, b"")
+    content = _text_ops([(72, 800, "a page with a form")]) + b"\n/X1 Do"
+    return _pdf([((595, 842), content, False)], form=b"\x78\xda" + data)
 
 
 def pdf_wide_pages() -> bytes:
@@ -424,6 +439,7 @@ HOSTILE: dict[str, Callable[[], bytes]] = {
     "tsv_20000_tables.txt": text_many_tsv_tables,
     "mostly_nuls.txt": text_mostly_nuls,
     "stream_bomb.pdf": pdf_stream_bomb,
+    "form_bomb.pdf": pdf_form_bomb,
     "wide_pages.pdf": pdf_wide_pages,
     "ruled_500x500.pdf": pdf_ruled_grid,
 }
