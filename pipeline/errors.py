@@ -111,3 +111,18 @@ class WorkerCrashedError(GyeoljaeError):
 
 class UnsafePathError(BadInputError):
     """A symbolic link under the input root that points outside it (or nowhere)."""
+
+
+# ---- reader limits (issue 14): a document that asks for more work than a reader allows
+
+
+class TableTooLargeError(BadInputError):
+    """A table whose declared grid (rows × columns, as its spans declare it) is over the limit."""
+
+
+class TooDeeplyNestedError(BadInputError):
+    """Tables nested inside tables' cells deeper than a real document nests them."""
+
+
+class UnsupportedCompressionError(BadInputError):
+    """A zip member packed with a compression method the standard library cannot unpack."""

@@ -25,6 +25,7 @@ alone: its numbers are never guessed into columns. Every cell keeps its own span
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -216,8 +217,20 @@ def flat_grids(text: str, start: int, end: int, taken: list[tuple[int, int]]) ->
     """Every flattened money grid in ``text[start:end]`` outside the ``taken`` spans."""
     lines = _lines(text, start, end)
     out: list[FlatGrid] = []
+    spans = sorted(taken)
+    starts = [s for s, _ in spans]
+    # the largest end among spans starting at or before each one: a position is inside some
+    # taken span iff it is below that running end (spans may overlap), found by bisection
+    reach: list[int] = []
+    for _, e in spans:
+        reach.append(max(e, reach[-1]) if reach else e)
+
+    def is_taken(pos: int) -> bool:
+        i = bisect_right(starts, pos) - 1
+        return i >= 0 and pos < reach[i]
+
     for k, (ls, le) in enumerate(lines):
-        if not UNIT_CAPTION_RE.search(text[ls:le]) or any(s <= ls < e for s, e in taken):
+        if not UNIT_CAPTION_RE.search(text[ls:le]) or is_taken(ls):
             continue
         if out and ls < out[-1].end:
             continue

@@ -40,6 +40,7 @@ ROW_DECIDING = (
     "pipeline/errors.py",
     "pipeline/flat_grids.py",
     "pipeline/html_tables.py",
+    "pipeline/limits.py",
     "pipeline/metadata.py",
     "pipeline/model.py",
     "pipeline/money.py",

@@ -14,6 +14,8 @@ not an item.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -364,8 +366,14 @@ def segment(text: str, start: int, end: int, exclude: list[Span] | None = None) 
     toc = toc_spans(text, start, end)
     skip = sorted([*(exclude or []), *toc], key=lambda s: s.start)
 
+    # a position is skipped iff it is below the furthest end of the spans starting at or
+    # before it (spans may overlap): one bisection per line, not a scan of every span
+    skip_starts = [s.start for s in skip]
+    skip_reach = list(itertools.accumulate((s.end for s in skip), max))
+
     def skipped(pos: int) -> bool:
-        return any(s.start <= pos < s.end for s in skip)
+        i = bisect.bisect_right(skip_starts, pos) - 1
+        return i >= 0 and pos < skip_reach[i]
 
     lines: list[tuple[int, int]] = []
     pos = start

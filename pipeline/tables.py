@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.flat_grids import flat_grids
-from pipeline.html_tables import HtmlTable, html_tables
+from pipeline.html_tables import HtmlTable, html_tables, sub_closed
+from pipeline.limits import check_grid, grid_over_limits
 from pipeline.model import Cell, SourceTable, Table, TableLayout
 from pipeline.money import MONEY_UNITS, find_amounts, parse_number_cell, to_krw
 from pipeline.spans import lines as text_lines
@@ -52,7 +54,7 @@ _YEAR = re.compile(r"^(?:19|20)\d\d(?:년도?)?$")
 def render_cell(raw: str) -> str:
     """The readable text of a cell's source: checkboxes as checked/unchecked, tags and
     ``(x-)`` noise removed, whitespace collapsed."""
-    boxes = list(_CHECKBOX.finditer(raw))
+    boxes = list(_CHECKBOX.finditer(raw, 0, raw.rfind(">") + 1))  # none ends past the last '>'
     if boxes:
         out = []
         for i, b in enumerate(boxes):
@@ -63,7 +65,7 @@ def render_cell(raw: str) -> str:
         return "; ".join(out)
     text = raw
     if "<" in text:
-        text = _TAG.sub(" ", re.sub(r"</li\s*>", " ", text, flags=re.I))
+        text = sub_closed(_TAG, " ", re.sub(r"</li\s*>", " ", text, flags=re.I))
         text = html.unescape(text)
     text = _NOISE.sub(" ", text)
     return _WS.sub(" ", text).strip()
@@ -123,6 +125,51 @@ def _unit_in_force(text: str, start: int) -> str | None:
     return found[-1].group(1) if found else None
 
 
+class _UnitsInForce:
+    """:func:`_unit_in_force` for many tables of one text, the text scanned once (not once per
+    table). Where a declaration runs across ``start`` (the scan of ``text[:start]`` could read
+    it differently), the scan up to ``start`` is done as before."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.matches = list(_UNIT_LINE.finditer(text))
+        self.ends = [m.end() for m in self.matches]
+        last: str | None = None
+        self.money_before: list[str | None] = []  # the last money unit among matches[:i+1]
+        for m in self.matches:
+            if m.group(1) in MONEY_UNITS:
+                last = m.group(1)
+            self.money_before.append(last)
+
+    def at(self, start: int) -> str | None:
+        i = bisect_right(self.ends, start)  # matches[:i] end at or before start
+        if i < len(self.matches) and self.matches[i].start() < start:
+            return _unit_in_force(self.text, start)  # a match straddles start
+        return self.money_before[i - 1] if i else None
+
+
+class _Spans:
+    """Sorted, non-overlapping spans; which one holds a position, by bisection."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]], closed: bool = False) -> None:
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+        self.closed = closed  # [s, e] rather than [s, e)
+        self.overlapping = any(
+            b[0] < a[1] for a, b in zip(self.spans, self.spans[1:], strict=False)
+        )
+
+    def holding(self, pos: int) -> int | None:
+        """The index (in sorted order) of a span holding ``pos``, or None."""
+        if self.overlapping:  # never for spans found in one text; kept exact all the same
+            return next((k for k, (s, e) in enumerate(self.spans) if self._in(pos, s, e)), None)
+        i = bisect_right(self.starts, pos) - 1
+        return i if i >= 0 and self._in(pos, *self.spans[i]) else None
+
+    def _in(self, pos: int, s: int, e: int) -> bool:
+        return s <= pos <= e if self.closed else s <= pos < e
+
+
 def _table_unit(text: str, start: int) -> str | None:
     """The unit stated just above a table: ``(단위 : 천원)`` within the three preceding lines."""
     window_start = start
@@ -163,21 +210,24 @@ def _inner_label(cells: list[_RawCell], rendered: dict[tuple[int, int], str], r:
     return rendered[(r, words[-1].col)] if words else None
 
 
-def _left_label(
-    cells: list[_RawCell], rendered: dict[tuple[int, int], str], cell: _RawCell
-) -> str | None:
-    """A number cell's own label when its row pairs labels and values side by side
-    ('지방세 | 51,288 | 세외수입 | 11,101'): the nearest word cell to its left, past column 0."""
-    if not _is_numberish(rendered[(cell.row, cell.col)]):
-        return None
-    left = [
-        c
-        for c in cells
-        if 0 < c.col < cell.col
-        and rendered[(c.row, c.col)]
-        and not re.search(r"\d", rendered[(c.row, c.col)])
-    ]
-    return rendered[(left[-1].row, left[-1].col)] if left else None
+def _left_labels(cells: list[_RawCell], rendered: dict[tuple[int, int], str]) -> list[str | None]:
+    """Each number cell's own label when its row pairs labels and values side by side
+    ('지방세 | 51,288 | 세외수입 | 11,101'): the nearest word cell to its left, past column 0
+    (None for a cell that is not a number). One pass over the row, sorted by column."""
+    out: list[str | None] = []
+    word: str | None = None  # the last word cell of the columns before the current one
+    pending: str | None = None  # ... and of the current column, once it is passed
+    col: int | None = None
+    for c in cells:
+        if c.col != col:
+            if pending is not None:
+                word = pending
+            pending, col = None, c.col
+        value = rendered[(c.row, c.col)]
+        out.append(word if _is_numberish(value) else None)
+        if c.col > 0 and value and not re.search(r"\d", value):
+            pending = value
+    return out
 
 
 def _build(
@@ -189,6 +239,7 @@ def _build(
     end: int,
     header_rows: int | None = None,
     unit: str | None = None,
+    units_in_force: _UnitsInForce | None = None,
 ) -> Table | None:
     raw = [c for c in raw if c.end > c.start]
     if not raw:
@@ -198,9 +249,10 @@ def _build(
     if len(raw) < 2:
         return None
     rows = sorted({c.row for c in raw})
-    by_row: dict[int, list[_RawCell]] = {
-        r: sorted((c for c in raw if c.row == r), key=lambda c: c.col) for r in rows
-    }
+    grouped: dict[int, list[_RawCell]] = {}
+    for c in raw:  # one pass, in the order of raw (as the sort below then keeps ties)
+        grouped.setdefault(c.row, []).append(c)
+    by_row: dict[int, list[_RawCell]] = {r: sorted(grouped[r], key=lambda c: c.col) for r in rows}
 
     # Header rows: explicit (<th>, markdown separator), else the leading rows without numbers.
     if header_rows is None:
@@ -274,7 +326,11 @@ def _build(
         if sum(1 for p in paths.values() if h in p) > 1
     }
     # a money column with no unit of its own (예산집행금액) takes the money unit in force
-    inherited = None if table_unit else _unit_in_force(text, start)
+    inherited = (
+        None
+        if table_unit
+        else (units_in_force.at(start) if units_in_force else _unit_in_force(text, start))
+    )
     cells: list[Cell] = []
     label: str | None = None
     for r in rows:
@@ -293,7 +349,8 @@ def _build(
             inner = _inner_label(row_cells, rendered, r)
             if inner is not None:
                 label = inner
-        for c in row_cells:
+        left_labels = [] if is_head else _left_labels(row_cells, rendered)
+        for k, c in enumerate(row_cells):
             value = rendered[(c.row, c.col)]
             hp = [] if is_head else list(paths.get(c.col, []))
             unit = table_unit
@@ -319,7 +376,7 @@ def _build(
                 col_span=c.col_span,
                 is_header=is_head or bool(c.header),
                 header_path=hp,
-                row_label=None if is_head else (_left_label(row_cells, rendered, c) or label),
+                row_label=None if is_head else (left_labels[k] or label),
                 unit=unit,
                 page=c.page,
                 bbox=c.bbox,
@@ -355,14 +412,23 @@ def _build(
     )
 
 
-def _drop_converter_echo(text: str, raw: list[_RawCell], html: list[HtmlTable]) -> list[_RawCell]:
+def _drop_converter_echo(
+    text: str, raw: list[_RawCell], html: list[HtmlTable], spans: _Spans | None = None
+) -> list[_RawCell]:
     """A TSV cell holding a whole HTML table is represented by that table; the city's converter
     then repeats the same table's cells as plain TSV cells after it — drop that echo."""
     out: list[_RawCell] = []
     echo: list[str] = []
     j = 0
+    if spans is None or spans.overlapping:
+        spans = None
+    ordered = sorted(html, key=lambda t: (t.start, t.end))
     for c in raw:
-        table = next((t for t in html if t.start <= c.start < t.end), None)
+        if spans is None:
+            table = next((t for t in html if t.start <= c.start < t.end), None)
+        else:
+            k = spans.holding(c.start)
+            table = ordered[k] if k is not None else None
         if table is not None:
             echo = [
                 t
@@ -391,6 +457,17 @@ def _given_cells(table: SourceTable) -> list[_RawCell]:
     ]
 
 
+def _check_text_grid(text: str, raw: list[_RawCell], start: int, kind: str) -> None:
+    """Refuse a text table over the grid limits (its line is counted only then)."""
+    if not raw:
+        return
+    nrows = 1 + max(c.row for c in raw)
+    ncols = 1 + max(c.col for c in raw)
+    if grid_over_limits(nrows, ncols):
+        line = text.count("\n", 0, start) + 1
+        check_grid(nrows, ncols, f"the {kind} table at line {line}")
+
+
 def find_tables(
     text: str, start: int = 0, end: int | None = None, given: Sequence[SourceTable] = ()
 ) -> list[Table]:
@@ -409,14 +486,13 @@ def find_tables(
         for t in html_tables(text, start, end)
         if not any(s <= t.start < e for s, e in given_spans)
     ]
-    html_spans = [(t.start, t.end) for t in html]
+    html_spans = _Spans([(t.start, t.end) for t in html])
+    given_index = _Spans(given_spans, closed=True)
     for h in html:
         found.append((h.start, h.end, "html", _html_cells(h, text), None))
 
     def already_parsed(pos: int) -> bool:  # inside an HTML table or a reader's own table
-        return any(s <= pos < e for s, e in html_spans) or any(
-            s <= pos <= e for s, e in given_spans
-        )
+        return html_spans.holding(pos) is not None or given_index.holding(pos) is not None
 
     lines = text_lines(text, start, end)
     i = 0
@@ -439,6 +515,7 @@ def find_tables(
                 inner_e = ls2 + row_text.rstrip().rindex("|")
                 raw.extend(_split_row(text, inner_s, max(inner_s, inner_e), "|", r))
                 r += 1
+            _check_text_grid(text, raw, lines[i][0], "markdown")
             found.append((lines[i][0], lines[j - 1][1], "markdown", raw, header_rows))
             i = j
             continue
@@ -472,7 +549,8 @@ def find_tables(
                     continue  # blank line of a page break, or the header repeated on the next page
                 raw.extend(_split_row(text, ls2, le2, "\t", r))
                 r += 1
-            raw = _drop_converter_echo(text, raw, html)
+            _check_text_grid(text, raw, lines[i][0], "tab-separated")
+            raw = _drop_converter_echo(text, raw, html, html_spans)
             found.append((lines[i][0], lines[j - 1][1], "tsv", raw, None))
             i = j
             continue
@@ -485,9 +563,18 @@ def find_tables(
         units[g.start] = g.unit
     found.sort(key=lambda f: f[0])
     tables: list[Table] = []
+    units_in_force = _UnitsInForce(text)
     for s, e, layout, raw, header_rows in found:
         table = _build(
-            text, f"T{len(tables) + 1:03d}", layout, raw, s, e, header_rows, units.get(s)
+            text,
+            f"T{len(tables) + 1:03d}",
+            layout,
+            raw,
+            s,
+            e,
+            header_rows,
+            units.get(s),
+            units_in_force,
         )
         if table is not None:
             tables.append(table)

@@ -8,7 +8,13 @@ import zipfile
 import pytest
 from conftest import EXTERNAL, needs_shared, read_table
 
-from pipeline.errors import DamagedDocumentError, EncryptedDocumentError
+from pipeline.errors import (
+    DamagedDocumentError,
+    EncryptedDocumentError,
+    TableTooLargeError,
+    TooDeeplyNestedError,
+    UnsupportedCompressionError,
+)
 from pipeline.ingest.hwpx import read_hwpx
 
 YOUTH = EXTERNAL / "seoul_opengov_youth_allowance"
@@ -141,3 +147,56 @@ def test_youth_143_plan(external_run):
     assert ("Ⅰ", "추진근거 및 배경") in top
     cells = read_table(out, "tables", f"doc_id = '{d['doc_id']}'")
     assert cells and all(c["page"] is None for c in cells)
+
+
+def _zip(**members: bytes) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_zip_members_are_refused_by_declared_size_and_by_their_running_total():
+    from pipeline.errors import DocumentTooLargeError
+    from pipeline.ingest.archive import open_zip
+    from pipeline.limits import ReaderLimits
+
+    data = _zip(a=b"x" * 600, b=b"y" * 600)
+    small = ReaderLimits(max_member_bytes=500, max_archive_bytes=1000)
+    with (
+        open_zip(data, "test archive", small) as zf,
+        pytest.raises(
+            DocumentTooLargeError, match="declares 600 bytes inflated, over the 500 bytes limit"
+        ),
+    ):
+        zf.read("a")
+    total = ReaderLimits(max_member_bytes=1000, max_archive_bytes=1000)
+    with open_zip(data, "test archive", total) as zf:
+        assert zf.read("a") == b"x" * 600
+        with pytest.raises(DocumentTooLargeError, match="more than 1000 bytes together"):
+            zf.read("b")  # 600 more would take the archive past 1000 bytes
+
+
+@pytest.mark.parametrize(
+    ("name", "error", "says"),
+    [
+        ("bad_colcnt.hwpx", DamagedDocumentError, "colCnt='두 칸', which is not a number"),
+        ("broken_content_hpf.hwpx", DamagedDocumentError, "content.hpf"),
+        ("encrypted_entry.hwpx", EncryptedDocumentError, "section0.xml .* is encrypted"),
+        ("nested_400.hwpx", TooDeeplyNestedError, "section0.xml nests tables 400 deep"),
+        ("rowspan_100000000.hwpx", TableTooLargeError, "100000000 rows, over the 100000"),
+        ("unknown_compression.hwpx", UnsupportedCompressionError, "compression method 93"),
+    ],
+)
+def test_damaged_hwpx_gives_a_plain_error_about_the_input(name, error, says):
+    from hostile_inputs import HOSTILE
+
+    with pytest.raises(error, match=says):
+        read_hwpx(HOSTILE[name]())
+
+
+def test_tables_nested_as_deep_as_the_limit_are_read():
+    from hostile_inputs import hwpx_nested_tables
+
+    assert "추진 배경" in read_hwpx(hwpx_nested_tables(depth=31)).text

@@ -8,11 +8,22 @@ from pipeline.ingest.html import read_html
 from pipeline.ingest.text import decode_text
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp949", "euc-kr", "utf-16"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp949", "euc-kr", "utf-16", "utf-32"])
 def test_korean_encodings_decode_to_the_same_text(encoding):
     original = (RAW / SEED_003).read_text(encoding="utf-8")
     text, _ = decode_text(original.encode(encoding))
     assert text == original
+
+
+def test_utf32_big_endian_with_its_mark_is_utf32_not_utf16():
+    original = (RAW / SEED_003).read_text(encoding="utf-8")
+    text, encoding = decode_text(b"\x00\x00\xfe\xff" + original.encode("utf-32-be"))
+    assert (text, encoding) == (original, "utf-32")
+
+
+def test_text_that_decodes_to_nuls_is_not_a_document():
+    with pytest.raises(BinaryDocumentError, match="NUL characters"):
+        decode_text(b"\xff\xfe" + "가".encode("utf-16-le") + b"\x00\x00" * 100)
 
 
 def test_nfc_normalised():

@@ -18,22 +18,25 @@ Password- or distribution-protected (배포용) files, and damaged zips, end in 
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
-import zipfile
-import zlib
 from dataclasses import dataclass, field
 
 from pipeline.dates import parse_date
-from pipeline.errors import DamagedDocumentError, EmptyDocumentError, EncryptedDocumentError
+from pipeline.errors import (
+    DamagedDocumentError,
+    EmptyDocumentError,
+    EncryptedDocumentError,
+    TooDeeplyNestedError,
+)
+from pipeline.ingest.archive import BoundedZip, open_zip
 from pipeline.ingest.layout import Block, Grid, GridCell, write_blocks
+from pipeline.limits import LIMITS, check_grid
 from pipeline.model import DocumentMeta, SourceText
 
 HP = "{http://www.hancom.co.kr/hwpml/2011/paragraph}"
 OPF = "{http://www.idpf.org/2007/opf/}"
-MAX_PART_BYTES = 200 * 1024 * 1024  # uncompressed: a zip bomb guard
 
 _ROLE = re.compile(
     r"^(?:代|대)?\s*(?:[가-힣]{0,12}(?:주무관|팀장|과장|담당관|기획관|국장|실장|본부장|단장|부시장|시장|반장|소장|원장|관장|담당|주임))$"
@@ -69,6 +72,7 @@ class _Reader:
     def __init__(self) -> None:
         self.blocks: list[Block] = []
         self.tables: list[_Table] = []  # every table, nested ones too (for the 결재 header)
+        self.depth = 0  # tables read as flow inside tables' cells, around the current one
 
     # -- text of runs
     def _t_text(self, t: ET.Element) -> str:
@@ -145,13 +149,25 @@ class _Reader:
         return out
 
     def table(self, tbl: ET.Element, into: list[Block]) -> None:
+        if self.depth >= LIMITS.max_table_depth:
+            raise TooDeeplyNestedError(
+                f"tables are nested more than {LIMITS.max_table_depth} deep (a table inside a "
+                "table's cell, again and again): the file is damaged or made to stall readers"
+            )
+        self.depth += 1
+        try:
+            self._table(tbl, into)
+        finally:
+            self.depth -= 1
+
+    def _table(self, tbl: ET.Element, into: list[Block]) -> None:
         caption = tbl.find(f"{HP}caption")
         if caption is not None:
             text = self.flat_text(caption)
             if text:
                 into.append(text)
-        ncols = int(tbl.get("colCnt") or 0)
-        nrows = int(tbl.get("rowCnt") or 0)
+        ncols = _count(tbl, "colCnt")
+        nrows = _count(tbl, "rowCnt")
         trs = tbl.findall(f"{HP}tr")
         if ncols <= 1:
             # a box around content (a cover, a summary): read what it holds as flow
@@ -170,6 +186,7 @@ class _Reader:
             return
         table.nrows = max(table.nrows, max(c.row + c.row_span for c in table.cells))
         table.ncols = max(table.ncols, max(c.col + c.col_span for c in table.cells))
+        check_grid(table.nrows, table.ncols, "a table of the HWPX file")
         self.tables.append(table)
         # tables nested in cells: their text went into the cell; keep them for the header too
         for nested in tbl.iter(f"{HP}tbl"):
@@ -185,10 +202,10 @@ class _Reader:
         )
 
     def _nested(self, tbl: ET.Element) -> None:
-        ncols = int(tbl.get("colCnt") or 0)
+        ncols = _count(tbl, "colCnt")
         if ncols <= 1:
             return
-        t = _Table(int(tbl.get("rowCnt") or 0), ncols)
+        t = _Table(_count(tbl, "rowCnt"), ncols)
         for tr in tbl.findall(f"{HP}tr"):
             for tc in tr.findall(f"{HP}tc"):
                 if tc.find(f"{HP}cellAddr") is not None:
@@ -196,14 +213,29 @@ class _Reader:
         self.tables.append(t)
 
 
+def _count(el: ET.Element, name: str, default: int = 0) -> int:
+    """An integer attribute (``colCnt``, ``rowSpan`` …), or a plain error naming it."""
+    value = el.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise DamagedDocumentError(
+            f"a table of the HWPX file states {name}={value!r}, which is not a number"
+        ) from None
+
+
 def _grid_position(tc: ET.Element, row: int, col: int) -> tuple[int, int, int, int]:
     """A cell's (row, col, row_span, col_span) from ``hp:cellAddr``/``hp:cellSpan``; ``row`` and
     ``col`` are the fallback when the cell states no address."""
     addr, span = tc.find(f"{HP}cellAddr"), tc.find(f"{HP}cellSpan")
     if addr is not None:
-        row, col = int(addr.get("rowAddr", row)), int(addr.get("colAddr", col))
-    rs = int(span.get("rowSpan", 1)) if span is not None else 1
-    cs = int(span.get("colSpan", 1)) if span is not None else 1
+        row, col = _count(addr, "rowAddr", row), _count(addr, "colAddr", col)
+    rs = _count(span, "rowSpan", 1) if span is not None else 1
+    cs = _count(span, "colSpan", 1) if span is not None else 1
+    # checked cell by cell, before any grid is sized from them
+    check_grid(row + max(1, rs), col + max(1, cs), "a cell of a table of the HWPX file")
     return row, col, rs, cs
 
 
@@ -303,11 +335,11 @@ def _approval_line(tables: list[_Table]) -> tuple[list[str], list[str]]:
 # ---------------------------------------------------------------- entry point
 
 
-def _section_names(zf: zipfile.ZipFile) -> list[str]:
-    names = set(zf.namelist())
+def _section_names(zf: BoundedZip) -> list[str]:
+    names = zf.names
     ordered: list[str] = []
     if "Contents/content.hpf" in names:
-        root = ET.fromstring(zf.read("Contents/content.hpf"))
+        root = zf.parse_xml("Contents/content.hpf")
         hrefs = {
             item.get("id"): item.get("href", "")
             for item in root.iter(f"{OPF}item")
@@ -325,20 +357,26 @@ def _section_names(zf: zipfile.ZipFile) -> list[str]:
     return ordered
 
 
+def _table_depth(root: ET.Element) -> int:
+    """How deep tables nest in a section (one pass, no recursion)."""
+    deepest = 0
+    stack = [(root, 0)]
+    while stack:
+        el, depth = stack.pop()
+        if el.tag == f"{HP}tbl":
+            depth += 1
+            deepest = max(deepest, depth)
+        stack.extend((child, depth) for child in el)
+    return deepest
+
+
 def read_hwpx(data: bytes) -> SourceText:
     if data[:8].startswith(b"\xd0\xcf\x11\xe0"):
         raise DamagedDocumentError(
             "the file is a legacy binary HWP (OLE2), not HWPX; save it as .hwpx or PDF"
         )
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise DamagedDocumentError(
-            f"the HWPX file is not a readable zip archive (truncated or damaged: {exc})"
-        ) from None
-    with zf:
-        names = set(zf.namelist())
-        manifest = zf.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
+    with open_zip(data, "HWPX file") as zf:
+        manifest = zf.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in zf.names else b""
         if b"encryption-data" in manifest:
             raise EncryptedDocumentError(
                 "the HWPX file is password- or distribution-protected (배포용); its text is "
@@ -349,17 +387,12 @@ def read_hwpx(data: bytes) -> SourceText:
             raise DamagedDocumentError("the HWPX archive has no Contents/section*.xml part")
         reader = _Reader()
         for name in sections:
-            info = zf.getinfo(name)
-            if info.file_size > MAX_PART_BYTES:
-                raise DamagedDocumentError(
-                    f"{name} would unpack to {info.file_size / 1e6:.0f} MB: refused"
+            root = zf.parse_xml(name)
+            if (depth := _table_depth(root)) > LIMITS.max_table_depth:
+                raise TooDeeplyNestedError(
+                    f"{name} nests tables {depth} deep (a table inside a table's cell, again "
+                    f"and again), over the {LIMITS.max_table_depth} limit"
                 )
-            try:
-                root = ET.fromstring(zf.read(name))
-            except (ET.ParseError, zipfile.BadZipFile, EOFError, zlib.error) as exc:
-                raise DamagedDocumentError(
-                    f"{name} of the HWPX file is damaged or encrypted ({exc})"
-                ) from None
             for p in root.findall(f"{HP}p"):
                 reader.paragraph(p, reader.blocks)
     text, tables, _ = write_blocks([_nfc(b) for b in reader.blocks])

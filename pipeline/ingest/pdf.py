@@ -46,6 +46,7 @@ from pipeline.errors import (
     UnreadableTextError,
 )
 from pipeline.ingest.layout import Block, Grid, GridCell, write_blocks
+from pipeline.ingest.pdf_guard import ContentBudget, check_page_size
 from pipeline.ingest.pdf_tables import (
     WHOLE_NUMBER,
     PdfGrid,
@@ -56,10 +57,11 @@ from pipeline.ingest.pdf_tables import (
     is_layout_box,
     make_line,
 )
+from pipeline.limits import LIMITS
 from pipeline.model import SourceTable, SourceText
 from pipeline.nlp import spaced_junctions
 
-MAX_PAGES = 3000
+MAX_PAGES = LIMITS.max_pdf_pages
 BOX_GLYPH = "\uf000"  # HWP's private-use glyph for both □ and •
 _PARSE_ERRORS = (PSException, PDFException, PdfminerException, zlib.error)
 
@@ -442,8 +444,11 @@ def read_pdf(data: bytes) -> SourceText:
         n = len(pdf.pages)
         if n > MAX_PAGES:
             raise DocumentTooLargeError(f"the PDF has {n} pages, over the limit of {MAX_PAGES}")
+        budget = ContentBudget()
         for pno, original in enumerate(pdf.pages, start=1):
             try:
+                check_page_size(original, pno)  # before anything is laid out
+                budget.check(original, pno)  # before pdfminer decodes its content
                 page = original.dedupe_chars()
                 chars = page.chars
                 images += len(page.images)

@@ -14,6 +14,20 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from pdfplumber.table import (
+    Table as PdfTable,
+)
+from pdfplumber.table import (
+    TableFinder,
+    TableSettings,
+    cells_to_tables,
+    edges_to_intersections,
+    intersections_to_cells,
+)
+
+from pipeline.errors import TableTooLargeError
+from pipeline.limits import LIMITS
+
 _LETTER_SPACED = re.compile(r"(?<!\S)(?:[가-힣0-9]\s){2,}[가-힣0-9](?!\S)")
 _SPACED_CELL = re.compile(r"^[가-힣](?: [가-힣])+$")
 # A whole number as tables write it: one per line in a cell that stacks several ('132' ⏎ '105').
@@ -141,13 +155,45 @@ def _closing_lines(page: Any, bboxes: list[tuple[float, float, float, float]]) -
     return out
 
 
+def _table_finder(page: Any, settings: dict[str, Any] | None = None) -> list[Any]:
+    """``page.find_tables(settings)``, with pdfplumber's ``TableFinder`` run step by step so
+    that its two costly steps are bounded before they run: every vertical ruling is paired
+    with every horizontal one, then every crossing compared with every other."""
+    finder = TableFinder.__new__(TableFinder)  # the steps of TableFinder.__init__, checked
+    finder.page = page
+    finder.settings = TableSettings.resolve(settings)
+    finder.edges = finder.get_edges()
+    vertical = sum(1 for e in finder.edges if e["orientation"] == "v")
+    pairs = vertical * (len(finder.edges) - vertical)
+    if pairs > LIMITS.max_ruling_pairs:
+        raise TableTooLargeError(
+            f"page {page.page_number} of the PDF is ruled with {vertical} vertical and "
+            f"{len(finder.edges) - vertical} horizontal lines ({pairs} pairs to cross), over "
+            f"the {LIMITS.max_ruling_pairs} limit"
+        )
+    finder.intersections = edges_to_intersections(
+        finder.edges,
+        finder.settings.intersection_x_tolerance,
+        finder.settings.intersection_y_tolerance,
+    )
+    if len(finder.intersections) > LIMITS.max_ruling_crossings:
+        raise TableTooLargeError(
+            f"page {page.page_number} of the PDF has {len(finder.intersections)} crossing "
+            f"ruling lines (a grid too fine to be a table), over the "
+            f"{LIMITS.max_ruling_crossings} limit"
+        )
+    finder.cells = intersections_to_cells(finder.intersections)
+    finder.tables = [PdfTable(page, group) for group in cells_to_tables(finder.cells)]
+    return list(finder.tables)
+
+
 def find_tables(page: Any) -> list[Any]:
-    tables = page.find_tables()
+    tables = _table_finder(page)
     if not tables:
         return []
     extra = _closing_lines(page, [t.bbox for t in tables])
     if extra:
-        tables = page.find_tables({"explicit_vertical_lines": extra})
+        tables = _table_finder(page, {"explicit_vertical_lines": extra})
     return list(tables)
 
 
@@ -198,6 +244,11 @@ def grid_of(table: Any, words: list[dict[str, Any]], pno: int) -> PdfGrid | None
     row_edges = _cluster([b[1] for b in boxes] + [b[3] for b in boxes])
     if len(col_edges) < 2 or len(row_edges) < 2:
         return None
+    if len(boxes) * len(words) > LIMITS.max_cell_word_pairs:
+        raise TableTooLargeError(
+            f"a table on page {pno} of the PDF has {len(boxes)} cells over {len(words)} words, "
+            f"over the limit of {LIMITS.max_cell_word_pairs} cell-word pairs"
+        )
     words = _split_at_edges(words, boxes)
     cells: list[PdfCell] = []
     for b in sorted(boxes, key=lambda b: (b[1], b[0])):

@@ -1,7 +1,7 @@
 """Reader for converted text (``.txt``, ``.md``): bytes → NFC text, with clear errors for bad input.
 
 Korean public files are often CP949 / EUC-KR rather than UTF-8, so decoding tries, in order:
-a BOM, strict UTF-8, then strict CP949 (a superset of EUC-KR). Nothing else is rewritten:
+a BOM (UTF-8, UTF-16 or UTF-32), strict UTF-8, then strict CP949 (a superset of EUC-KR). Nothing else is rewritten:
 ``documents.text`` is exactly this decoded, NFC-normalised string.
 """
 
@@ -10,9 +10,13 @@ from __future__ import annotations
 import unicodedata
 
 from pipeline.errors import BinaryDocumentError, EmptyDocumentError, EncodingError
+from pipeline.limits import LIMITS
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
+    # UTF-32's marks before UTF-16's: FF FE 00 00 also starts with UTF-16-LE's FF FE
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
     (b"\xff\xfe", "utf-16"),
     (b"\xfe\xff", "utf-16"),
 )
@@ -81,6 +85,12 @@ def decode_text(data: bytes) -> tuple[str, str]:
 
 
 def _finish(text: str, encoding: str) -> tuple[str, str]:
+    nuls = text.count("\x00")
+    if nuls and nuls > LIMITS.max_nul_share * len(text):
+        raise BinaryDocumentError(
+            f"the file decodes ({encoding}) to {nuls} NUL characters among {len(text)}: it is "
+            "not text, or saved in an encoding other than the one its byte-order mark names"
+        )
     text = unicodedata.normalize("NFC", text)
     if not text.strip():
         raise EmptyDocumentError("the file decodes to whitespace only")

@@ -1,0 +1,102 @@
+"""Limits on a PDF page, checked before pdfplumber lays it out (:mod:`pipeline.ingest.pdf`).
+
+* A page's size: a page 400,000,000 pt wide costs nothing to store and everything to lay out.
+* A page's content streams (and the form XObjects it draws), inflated with a cap: a 2 MB
+  stream can inflate to 2 GB. A Flate stream inflated here in full is handed to pdfminer
+  already decoded (``PDFStream.data``), so a good page is inflated once, as before; one over
+  the limit is refused before pdfminer decodes it.
+
+Streams whose filters are not Flate (LZW, run-length …) are left to pdfminer as they are.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any
+
+from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1
+from pdfminer.psparser import LIT
+
+from pipeline.errors import DocumentTooLargeError
+from pipeline.limits import LIMITS, ReaderLimits
+
+_FORM = LIT("Form")
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2**20:.0f} MB"
+
+
+def check_page_size(page: Any, pno: int, limits: ReaderLimits = LIMITS) -> None:
+    width, height = float(page.width), float(page.height)
+    side = limits.max_page_side_pt
+    if width > side or height > side:
+        raise DocumentTooLargeError(
+            f"page {pno} of the PDF is {width:.0f} × {height:.0f} pt, over the {side:.0f} pt "
+            "limit for a page's side (the PDF specification's own): it is not a printed page"
+        )
+
+
+def _streams(page_obj: Any) -> list[PDFStream]:
+    """The page's content streams and the form XObjects its resources name (one level)."""
+    out = [s for s in (resolve1(c) for c in page_obj.contents or []) if isinstance(s, PDFStream)]
+    resources = resolve1(page_obj.resources) or {}
+    xobjects = resolve1(resources.get("XObject")) if isinstance(resources, dict) else None
+    if isinstance(xobjects, dict):
+        for ref in xobjects.values():
+            x = resolve1(ref)
+            if isinstance(x, PDFStream) and resolve1(x.get("Subtype")) is _FORM:
+                out.append(x)
+    return out
+
+
+def _inflated_size(stream: PDFStream, cap: int) -> int:
+    """How many bytes the stream decodes to, at most ``cap + 1`` (then: too many)."""
+    if stream.data is not None:
+        return len(stream.data)
+    raw = stream.rawdata or b""
+    filters = stream.get_filters()
+    if not filters or filters[0][0] not in LITERALS_FLATE_DECODE or stream.decipher:
+        return len(raw)  # not deflated (or encrypted first): pdfminer decodes it as it is
+    inflater = zlib.decompressobj()
+    try:
+        data = inflater.decompress(raw, cap + 1)
+    except zlib.error:
+        return 0  # pdfminer's own fallback reads no further than the damage either
+    if len(data) > cap:
+        return len(data)
+    if inflater.eof and len(filters) == 1 and not filters[0][1]:
+        stream.data, stream.rawdata = data, None  # decoded once: pdfminer takes it as it is
+    return len(data)
+
+
+class ContentBudget:
+    """The inflated content of a PDF's pages, checked page by page against the limits."""
+
+    def __init__(self, limits: ReaderLimits = LIMITS) -> None:
+        self.limits = limits
+        self.total = 0
+        self.counted: set[int] = set()  # streams counted in the total (a form drawn on every
+        # page is one stream, inflated once)
+
+    def check(self, page: Any, pno: int) -> None:
+        lim = self.limits
+        used = 0
+        for stream in _streams(page.page_obj):
+            cap = min(lim.max_page_content_bytes - used, lim.max_pdf_content_bytes - self.total)
+            size = _inflated_size(stream, max(0, cap))
+            used += size
+            key = stream.objid if stream.objid is not None else id(stream)
+            if key not in self.counted:
+                self.counted.add(key)
+                self.total += size
+            if used > lim.max_page_content_bytes:
+                raise DocumentTooLargeError(
+                    f"the content of page {pno} of the PDF inflates past "
+                    f"{_mb(lim.max_page_content_bytes)}, over the limit for one page"
+                )
+            if self.total > lim.max_pdf_content_bytes:
+                raise DocumentTooLargeError(
+                    f"the pages' content inflates past {_mb(lim.max_pdf_content_bytes)} by "
+                    f"page {pno}, over the limit for one PDF"
+                )
