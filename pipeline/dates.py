@@ -197,11 +197,17 @@ def _ok_context(text: str, start: int, end: int) -> bool:
 _BLANK_DAY_END = re.compile(rf"{_M}\s*\.\s*00(?!\d)\.?")
 
 
+_YEAR_DOT_END = re.compile(r"((?:19|20)\d\d)\s*\.?(?=[^\S\n]*(?:$|[)\]）,]|\n))")
+
+
 def _second_point(text: str, pos: int, first: _Point, ref_year: int | None) -> _Point | None:
     """The end of a range: a full point, or a bare number continuing the first's precision."""
     p = _match_point(text, pos, ref_year)
     if p is not None and (p.kind != "md" or first.day is not None or first.kind == "md"):
         return p
+    if p is None and first.explicit_year and (y4 := _YEAR_DOT_END.match(text, pos)):
+        # '2023.5.~2025.': a range may end in a four-digit year alone
+        return _Point("y", int(y4.group(1)), None, None, pos, y4.end(), True)
     blank = _BLANK_DAY_END.match(text, pos)
     if blank and first.day is None:  # '’26. 07. 00. ~ 08. 00.': a template's blank days
         return _Point("m", first.year, int(blank.group("M")), None, pos, blank.end(), False)

@@ -179,6 +179,8 @@ def test_a_half_with_a_range_sign_and_nothing_after_is_open_ended(text):
         # a range that ends in a year alone ends with that year, not in the start's month
         ("(‘23.5.~‘25.)", dt.date(2025, 12, 31)),
         ("’23.5.~’25년", dt.date(2025, 12, 31)),
+        ("(2023.5.~2025.)", dt.date(2025, 12, 31)),
+        ("2023. 5. ~ 2025.", dt.date(2025, 12, 31)),
         # a day range keeps its month
         ("5.1~15", dt.date(2025, 5, 15)),
     ],
