@@ -324,6 +324,11 @@ def with_catalogue(meta: DocumentMeta, entry: CatalogueEntry | None) -> Document
     return meta
 
 
+_IMPLEMENTING_BODY = re.compile(
+    r"^[ \t]*사\s*업\s*시\s*행\s*주\s*체[ \t]*[\t:：][ \t]*([^\t\n]{2,40})", re.M
+)
+
+
 def _tab_table_value(text: str, header: str) -> str | None:
     """The value under ``header`` in a tab-separated header row (e.g. 사업 담당자's 부서명)."""
     m = re.search(rf"^(?P<head>[^\n]*\t{header}\t?[^\n]*)\n(?P<row>[^\n]+)", text, re.M)
@@ -471,4 +476,8 @@ def read_metadata(text: str) -> DocumentMeta:
             meta.title = _coded_title(text[: min(end, 3000)], meta.title)
     if meta.doc_kind == "budget_program" and meta.department is None:
         meta.department = _tab_table_value(text[:end], "부서명")
+    if meta.doc_kind == "budget_program" and meta.organization is None:
+        # a 사업설명서's '사업시행주체 ⇥ 서울특별시': the body that carries the program out
+        body = _IMPLEMENTING_BODY.search(text, 0, end)
+        meta.organization = body.group(1).strip() if body else None
     return meta

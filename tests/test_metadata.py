@@ -56,6 +56,7 @@ EXPECTED = {
         doc_id="004_c8d39679a80d3057",
         doc_kind="budget_program",
         department="해외도시협력담당관",
+        organization="서울특별시",  # its 사업시행주체
         title="우수정책 해외진출을 위한 정책교류 활성화",
         approved_on=None,
     ),
