@@ -12,6 +12,7 @@ equally well named rows still goes to the same one.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipeline.model import BudgetRow
@@ -49,8 +50,14 @@ class _Seen:
     keys: set[int]
 
 
-# value → year → table → the amounts there, in the order they were added
-_Buckets = dict[tuple[int, int], dict[When, dict[str | None, list[_Seen]]]]
+# value → year → table → (item, unit, amount) → the amounts there, in the order they were added.
+# Amounts of one group answer every question alike but whether they are apart from the asker.
+_Group = tuple[str, int, int]
+_Buckets = dict[tuple[int, int], dict[When, dict[str | None, dict[_Group, list[_Seen]]]]]
+
+
+def _buckets() -> _Buckets:
+    return defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(list))))
 
 
 class AmountsSeen:
@@ -60,26 +67,34 @@ class AmountsSeen:
 
     def __init__(self) -> None:
         self._count = 0
-        self._by_value: _Buckets = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-        self._finer: _Buckets = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-        self._own: _Buckets = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+        self._by_value = _buckets()
+        self._finer = _buckets()
+        self._own = _buckets()
 
     def add(self, r: BudgetRow, keys: set[int]) -> None:
         seen = _Seen(self._count, r, keys)
         self._count += 1
         when, own = _when(r), unit_step(r)
-        self._by_value[(0, r.amount_krw)][when][r.table_id].append(seen)
+        group = (r.item, own, r.amount_krw)
+        self._by_value[(0, r.amount_krw)][when][r.table_id][group].append(seen)
         for s in STEPS:
             if s > own:
-                self._finer[(s, r.amount_krw // s)][when][r.table_id].append(seen)
+                self._finer[(s, r.amount_krw // s)][when][r.table_id][group].append(seen)
         if own > 1:
-            self._own[(own, r.amount_krw // own)][when][r.table_id].append(seen)
+            self._own[(own, r.amount_krw // own)][when][r.table_id][group].append(seen)
 
-    def near(self, r: BudgetRow, keys: set[int]) -> list[BudgetRow]:
-        """The earlier amounts of ``r``'s year outside its table that share a key with it and
-        may state its money (equal, or within the coarser one's unit), in the order a pass
-        over every key's amounts would meet them: by the first shared key (in ``keys``' own
-        order), then in the order they were added."""
+    def candidates(
+        self,
+        r: BudgetRow,
+        keys: set[int],
+        fits: Callable[[BudgetRow], bool],
+        apart: Callable[[BudgetRow], bool],
+    ) -> list[BudgetRow]:
+        """The earlier amounts of ``r``'s year outside its table that share a key with it, may
+        state its money (equal, or within the coarser one's unit), ``fits`` (asked once per
+        group of one item, unit and amount) and are ``apart`` from it — of each group only the
+        first such — in the order a pass over every key's amounts would meet them: by the
+        first shared key (in ``keys``' own order), then in the order they were added."""
         own = unit_step(r)
         looked: list[tuple[_Buckets, tuple[int, int]]] = [(self._by_value, (0, r.amount_krw))]
         if own > 1:  # finer amounts within one of r's units
@@ -97,14 +112,16 @@ class AmountsSeen:
             by_table = bucket.get(when) if bucket is not None else None
             if not by_table:
                 continue
-            for table_id, entries in by_table.items():
+            for table_id, groups in by_table.items():
                 if table_id is not None and table_id == r.table_id:
                     continue  # one table's amounts do not restate each other
-                for e in entries:
-                    if e.order in found or not _close(r, own, e.row):
+                for entries in groups.values():
+                    first = entries[0]
+                    shared = [rank[k] for k in first.keys if k in rank]
+                    if not shared or not _close(r, own, first.row) or not fits(first.row):
                         continue
-                    shared = [rank[k] for k in e.keys if k in rank]
-                    if shared:
+                    e = next((e for e in entries if e.order in found or apart(e.row)), None)
+                    if e is not None:
                         found[e.order] = (min(shared), e.order, e.row)
         return [row for _, _, row in sorted(found.values(), key=lambda t: (t[0], t[1]))]
 

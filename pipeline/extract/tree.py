@@ -441,11 +441,12 @@ def restatements(tree: _Tree) -> None:
         if r.amount_krw == 0:
             continue
         keys = match_keys(r)
-        candidates = [
-            e
-            for e in seen.near(r, keys)
-            if _same_money(r, e) and _same_when(r, e) and _apart(tree, r, e) and _same_item(r, e)
-        ]
+        candidates = seen.candidates(
+            r,
+            keys,
+            fits=lambda e: _same_money(r, e) and _same_when(r, e) and _same_item(r, e),
+            apart=lambda e: _apart(tree, r, e),
+        )
         if candidates:
             best = max(candidates, key=lambda e: item_overlap(r.item, e.item))
             r.same_as_budget_id = tree.root(best).budget_id
