@@ -43,9 +43,7 @@ def cpu_seconds(text: str) -> float:
     return time.process_time() - started
 
 
-@pytest.mark.parametrize(
-    ("build", "rows"), [(money_table, 100), (repeated_tables, 200)]
-)
+@pytest.mark.parametrize(("build", "rows"), [(money_table, 100), (repeated_tables, 200)])
 def test_four_times_the_rows_take_about_four_times_as_long(
     build: Callable[[int], str], rows: int
 ) -> None:

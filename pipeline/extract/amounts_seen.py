@@ -87,12 +87,12 @@ class AmountsSeen:
         self,
         r: BudgetRow,
         keys: set[int],
-        fits: Callable[[BudgetRow], bool],
-        apart: Callable[[BudgetRow], bool],
+        fits: Callable[[BudgetRow, BudgetRow], bool],
+        apart: Callable[[BudgetRow, BudgetRow], bool],
     ) -> list[BudgetRow]:
         """The earlier amounts of ``r``'s year outside its table that share a key with it, may
-        state its money (equal, or within the coarser one's unit), ``fits`` (asked once per
-        group of one item, unit and amount) and are ``apart`` from it — of each group only the
+        state its money (equal, or within the coarser one's unit), ``fits(r, e)`` (asked once
+        per group of one item, unit and amount) and are ``apart(r, e)`` — of each group only the
         first such — in the order a pass over every key's amounts would meet them: by the
         first shared key (in ``keys``' own order), then in the order they were added."""
         own = unit_step(r)
@@ -118,9 +118,9 @@ class AmountsSeen:
                 for entries in groups.values():
                     first = entries[0]
                     shared = [rank[k] for k in first.keys if k in rank]
-                    if not shared or not _close(r, own, first.row) or not fits(first.row):
+                    if not shared or not _close(r, own, first.row) or not fits(r, first.row):
                         continue
-                    e = next((e for e in entries if e.order in found or apart(e.row)), None)
+                    e = next((e for e in entries if e.order in found or apart(r, e.row)), None)
                     if e is not None:
                         found[e.order] = (min(shared), e.order, e.row)
         return [row for _, _, row in sorted(found.values(), key=lambda t: (t[0], t[1]))]

@@ -213,9 +213,7 @@ def _row_words(ctx: Context, clause: Clause) -> str | None:
     ordinal = bool(label and _STEP_ORDINAL.fullmatch(label.strip()))
     if label and not ordinal and has_content(_DATEISH.sub(" ", label)):
         return label
-    row = sorted(
-        (c for c in ctx.row_cells(table, cell.row) if c is not cell), key=lambda c: c.col
-    )
+    row = sorted((c for c in ctx.row_cells(table, cell.row) if c is not cell), key=lambda c: c.col)
     words = [
         c
         for c in row

@@ -38,6 +38,7 @@ import bisect
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import partial
 from itertools import islice
 
 from pipeline.extract.amounts_seen import AmountsSeen, match_keys
@@ -431,6 +432,10 @@ def _apart(tree: _Tree, a: BudgetRow, b: BudgetRow) -> bool:
     return not tree.related(a, b)
 
 
+def _may_restate(r: BudgetRow, e: BudgetRow) -> bool:
+    return _same_money(r, e) and _same_when(r, e) and _same_item(r, e)
+
+
 def restatements(tree: _Tree) -> None:
     """An amount with the money, year and item of an earlier one written elsewhere restates it
     (``2016년 소요 예산(안) : 48,000천원`` under 해외도시 협력사무소 2개 운영, after its
@@ -444,8 +449,8 @@ def restatements(tree: _Tree) -> None:
         candidates = seen.candidates(
             r,
             keys,
-            fits=lambda e: _same_money(r, e) and _same_when(r, e) and _same_item(r, e),
-            apart=lambda e: _apart(tree, r, e),
+            fits=_may_restate,
+            apart=partial(_apart, tree),
         )
         if candidates:
             best = max(candidates, key=lambda e: item_overlap(r.item, e.item))
