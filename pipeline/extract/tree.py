@@ -382,14 +382,25 @@ def category_totals(tree: _Tree) -> None:
     for r in tree.rows:
         if r.category and r.fiscal_year is not None and r.parent_budget_id is None:
             under[(re.sub(r"\s+", "", r.category), r.fiscal_year)].append(r)
+    # each 과목's count and sum, in all and by table: the rows of other tables are the rest
+    totals = {key: (len(rows), sum(p.amount_krw for p in rows)) for key, rows in under.items()}
+    by_table: dict[tuple[str, int], dict[str | None, tuple[int, int]]] = defaultdict(dict)
+    for key, rows in under.items():
+        for p in rows:
+            n, total = by_table[key].get(p.table_id, (0, 0))
+            by_table[key][p.table_id] = (n + 1, total + p.amount_krw)
     for r in tree.rows:
         c = tree.cell(r)
         label = _label(c)
         if not label or not CATEGORY_RE.search(label) or r.fiscal_year is None:
             continue
-        parts = [p for p in under.get((label, r.fiscal_year), []) if p.table_id != r.table_id]
-        if parts and sum(p.amount_krw for p in parts) == r.amount_krw:
-            tree.link_all(parts, r, "category")
+        key = (label, r.fiscal_year)
+        if key not in under:
+            continue
+        own_count, own_sum = by_table[key].get(r.table_id, (0, 0))
+        count, total = totals[key]
+        if count > own_count and total - own_sum == r.amount_krw:
+            tree.link_all((p for p in under[key] if p.table_id != r.table_id), r, "category")
 
 
 # ── 8–10: the same money written again ────────────────────────────────────────────────────
