@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -320,10 +321,9 @@ def _build(
         )
     )
     # headers over more than one column (a group header, or two sub-headers merged into one)
+    columns_under = Counter(h for hp in paths.values() for h in set(hp))  # one count per column
     shared_headers = {h for col, hp in paths.items() for h in hp[:-1]} | {
-        h
-        for h in (hp[-1] for hp in paths.values() if hp)
-        if sum(1 for p in paths.values() if h in p) > 1
+        h for h in (hp[-1] for hp in paths.values() if hp) if columns_under[h] > 1
     }
     # a money column with no unit of its own (예산집행금액) takes the money unit in force
     inherited = (

@@ -213,8 +213,8 @@ class _Writer:
             return ""
         left = [
             c
-            for c in table.cells
-            if c.row == cell.row and c.col < cell.col and c.text and not c.is_header
+            for c in self.ctx.row_cells(table, cell.row)
+            if c.col < cell.col and c.text and not c.is_header
         ]
         return max(left, key=lambda c: c.col).text if left else ""
 

@@ -99,6 +99,7 @@ class Context:
         self._caption_years: dict[str, int | None] = {}
         self._date_columns: dict[str, set[int]] = {}
         self._column_years: dict[str, dict[int, list[tuple[int, int]]]] = {}
+        self._row_cells: dict[str, dict[int, list[Cell]]] = {}
 
     # ── the document's own year ───────────────────────────────────────────────────────
     def _document_year(self) -> int | None:
@@ -366,6 +367,17 @@ class Context:
                 if c.is_header and DATE_COLUMN_HEADER_RE.search(c.text.replace(" ", ""))
             }
         return self._date_columns[table.table_id]
+
+    def row_cells(self, table: Table, row: int) -> list[Cell]:
+        """The cells of one row of ``table``, in the table's order (indexed once per table,
+        so that a question about a cell's row is not a pass over the whole table)."""
+        by_row = self._row_cells.get(table.table_id)
+        if by_row is None:
+            by_row = {}
+            for c in table.cells:
+                by_row.setdefault(c.row, []).append(c)
+            self._row_cells[table.table_id] = by_row
+        return by_row.get(row, [])
 
     def caption_year(self, table: Table) -> int | None:
         """A year stated for a whole table just above it: '(기준 : ’25년 본예산, 단위 : 백만원)',

@@ -68,6 +68,7 @@ class _Words:
         self.ctx = ctx
         self.mentions = mentions
         self._prev_end: dict[int, int] = {}
+        self._captions: dict[str, str] = {}  # by table: every amount of a table asks for it
         ends: dict[int, int] = {}
         for start in sorted(mentions):
             m = mentions[start]
@@ -104,7 +105,10 @@ class _Words:
         m = self.mentions.get(r.char_start)
         out = []
         if m is not None and m.clause.table is not None:
-            out.append(self._caption(m.clause.table))
+            table = m.clause.table
+            if table.table_id not in self._captions:
+                self._captions[table.table_id] = self._caption(table)
+            out.append(self._captions[table.table_id])
         for s in self.ctx.headings(r.char_start):
             if MONEY_HEADER_RE.search(s.title.replace(" ", "")):
                 out.append(s.title)

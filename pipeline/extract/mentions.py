@@ -19,8 +19,11 @@ Money is read five ways:
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Literal
 
 from pipeline.dates import DateMatch, find_dates
@@ -286,16 +289,30 @@ def _flat_mentions(ctx: Context) -> list[MoneyMention]:
     return out
 
 
+class _SpanCover:
+    """Whether a position lies inside any of some spans, by bisection: the spans sorted by
+    start, with the furthest end reached by any span starting so far."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(set(spans))
+        self._starts = [s for s, _ in ordered]
+        self._reach = list(accumulate((e for _, e in ordered), max))
+
+    def __call__(self, pos: int) -> bool:
+        k = bisect.bisect_right(self._starts, pos) - 1
+        return k >= 0 and self._reach[k] > pos
+
+
 def money_mentions(ctx: Context) -> list[MoneyMention]:
     """Every money expression of the document, in reading order (one per span)."""
     out: list[MoneyMention] = []
-    field_spans = {(s, e) for _label, s, e in ctx.fields if _label in _WON_FIELDS}
+    in_won_field = _SpanCover((s, e) for label, s, e in ctx.fields if label in _WON_FIELDS)
     for clause in ctx.clauses:
         if ctx.in_toc(clause.start):
             continue
         if clause.kind == "cell":
             out.extend(_cell_mentions(ctx, clause))
-        elif not any(s <= clause.start < e for s, e in field_spans):
+        elif not in_won_field(clause.start):
             out.extend(_written(ctx, clause))
     out.extend(_field_mentions(ctx))
     out.extend(_flat_mentions(ctx))

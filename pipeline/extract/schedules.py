@@ -25,7 +25,7 @@ from pipeline.extract.context import Clause, Context
 from pipeline.extract.exclusions import excluded_date
 from pipeline.extract.mentions import DateMention
 from pipeline.extract.phrases import clean, has_content, task_from
-from pipeline.model import ScheduleRow, Table
+from pipeline.model import Cell, ScheduleRow, Table
 from pipeline.spans import lines
 from pipeline.vocab import (
     DATE_COLUMN_HEADER_RE,
@@ -213,9 +213,7 @@ def _row_words(ctx: Context, clause: Clause) -> str | None:
     ordinal = bool(label and _STEP_ORDINAL.fullmatch(label.strip()))
     if label and not ordinal and has_content(_DATEISH.sub(" ", label)):
         return label
-    row = sorted(
-        (c for c in table.cells if c.row == cell.row and c is not cell), key=lambda c: c.col
-    )
+    row = sorted((c for c in ctx.row_cells(table, cell.row) if c is not cell), key=lambda c: c.col)
     words = [
         c
         for c in row
@@ -261,9 +259,13 @@ def _step_strip(ctx: Context, t: Table) -> list[ScheduleRow]:
     out: list[ScheduleRow] = []
     text = ctx.text
     by_pos = {(c.row, c.col): c for c in t.cells}
+    on_row: dict[int, list[Cell]] = defaultdict(list)
+    for c in t.cells:
+        if c.text:
+            on_row[c.row].append(c)
     rows = sorted({c.row for c in t.cells})
     for r in rows[1:]:
-        cells = [c for c in t.cells if c.row == r and c.text]
+        cells = on_row.get(r, [])
         if len(cells) < 2:
             continue
         found = []

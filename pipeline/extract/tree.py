@@ -34,10 +34,14 @@ check`` prints the totals whose parts do not add up.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import partial
+from itertools import islice
 
+from pipeline.extract.amounts_seen import AmountsSeen, match_keys
 from pipeline.extract.context import Context
 from pipeline.extract.mentions import MoneyMention
 from pipeline.extract.phrases import item_overlap, item_pieces, item_words
@@ -153,7 +157,12 @@ def breakdown_clauses(tree: _Tree) -> None:
         else:
             stop = _CLAUSE_END.search(rest, m.end())
             end = r.char_end + (stop.start() if stop else len(rest))
-        parts = [p for p in prose[i + 1 :] if p.char_start < end and p.parent_budget_id is None]
+        parts = []
+        for p in islice(prose, i + 1, None):  # prose is in text order: stop at the clause end
+            if p.char_start >= end:
+                break
+            if p.parent_budget_id is None:
+                parts.append(p)
         off = abs(sum(p.amount_krw for p in parts) - r.amount_krw)
         if len(parts) >= 2 and off <= TREE.breakdown_tolerance * abs(r.amount_krw):
             tree.link_all(parts, r, "parts")
@@ -223,20 +232,27 @@ def _run(
     return out
 
 
-def _label_col(table: Table, cell: Cell) -> int | None:
-    """The column of the label a value cell's row starts with ('특별회계' in column 0, or an
-    indented '공기업' in column 1 under it); None when a cell spanning from a row above
-    covers the columns before it (a group label, '母펀드' over 금융기관 | 부산시)."""
-    for c in sorted(table.cells, key=lambda c: c.col):
-        if c.col >= cell.col:
-            break
-        if c.is_header or not c.text.strip() or c.amount_krw is not None:
-            continue
-        if c.row == cell.row:
-            return c.col
-        if c.row < cell.row < c.row + c.row_span:
+class _RowLabels:
+    """Where each row of one table starts its label, found once for the whole table: the
+    leftmost label cell (not a header, not blank, not money) that is on a row or spans over
+    it, so that each value cell's question is a look-up rather than a pass over the table."""
+
+    def __init__(self, table: Table) -> None:
+        self.first: dict[int, Cell] = {}
+        for c in sorted(table.cells, key=lambda c: c.col):
+            if c.is_header or not c.text.strip() or c.amount_krw is not None:
+                continue
+            for row in range(c.row, c.row + max(c.row_span, 1)):
+                self.first.setdefault(row, c)
+
+    def label_col(self, cell: Cell) -> int | None:
+        """The column of the label a value cell's row starts with ('특별회계' in column 0, or
+        an indented '공기업' in column 1 under it); None when a cell spanning from a row above
+        covers the columns before it (a group label, '母펀드' over 금융기관 | 부산시)."""
+        c = self.first.get(cell.row)
+        if c is None or c.col >= cell.col or c.row != cell.row:
             return None
-    return None
+        return c.col
 
 
 def label_levels(tree: _Tree) -> None:
@@ -248,9 +264,10 @@ def label_levels(tree: _Tree) -> None:
         table = tables.get(tid)
         if table is None:
             continue
+        labels = _RowLabels(table)
         columns: dict[int, list[tuple[BudgetRow, int | None]]] = defaultdict(list)
         for r, c in sorted(cells, key=lambda rc: rc[1].row):
-            columns[c.col].append((r, _label_col(table, c)))
+            columns[c.col].append((r, labels.label_col(c)))
         for col in columns.values():
             for i, (r, depth) in enumerate(col):
                 if not depth:
@@ -307,28 +324,36 @@ def marker_levels(tree: _Tree) -> None:
         if r.table_id and r.unit != "%":
             by_table[r.table_id].append(r)
     for rows in by_table.values():
-        levels = [_level(tree, r) for r in rows]
-        for i, (r, lv) in enumerate(zip(rows, levels, strict=True)):
-            if not lv:
-                continue
-            for j in range(i - 1, -1, -1):
-                up = levels[j]
-                if up is None or rows[j].category != r.category:
-                    break
-                if up < lv:
-                    tree.link(r, rows[j], "lines")
-                    break
+        # The run of marked lines of one category just before each line, and where in it
+        # each level was last seen: a line's total is the nearest line above of a lower level.
+        run_category: str | None = None
+        last_at: dict[int, int] = {}
+        for i, r in enumerate(rows):
+            lv = _level(tree, r)
+            if lv and last_at and run_category == r.category:
+                above = [last_at[up] for up in range(lv) if up in last_at]
+                if above:
+                    tree.link(r, rows[max(above)], "lines")
+            if lv is None:
+                last_at = {}
+            elif not last_at or run_category != r.category:
+                run_category, last_at = r.category, {}
+            if lv is not None:
+                last_at[lv] = i
 
 
 # ── 6, 7: sums the arithmetic shows ───────────────────────────────────────────────────────
 def heading_breakdowns(tree: _Tree) -> None:
     """``□ 사업비 : 100억원`` whose sub-headings each state one amount that add up to it."""
     ctx = tree.ctx
+    prose = [r for r in tree.rows if r.table_id is None]  # in text order
+    starts = [r.char_start for r in prose]
     in_head: dict[str, list[BudgetRow]] = defaultdict(list)
     for s in ctx.doc.sections:
-        for r in tree.rows:
-            if r.table_id is None and s.char_start <= r.char_start < s.head_end:
-                in_head[s.section_id].append(r)
+        first = bisect.bisect_left(starts, s.char_start)
+        last = bisect.bisect_left(starts, s.head_end)
+        if first < last:
+            in_head[s.section_id].extend(prose[first:last])
     kids: dict[str | None, list[str]] = defaultdict(list)
     for s in ctx.doc.sections:
         kids[s.parent_id].append(s.section_id)
@@ -357,14 +382,25 @@ def category_totals(tree: _Tree) -> None:
     for r in tree.rows:
         if r.category and r.fiscal_year is not None and r.parent_budget_id is None:
             under[(re.sub(r"\s+", "", r.category), r.fiscal_year)].append(r)
+    # each 과목's count and sum, in all and by table: the rows of other tables are the rest
+    totals = {key: (len(rows), sum(p.amount_krw for p in rows)) for key, rows in under.items()}
+    by_table: dict[tuple[str, int], dict[str | None, tuple[int, int]]] = defaultdict(dict)
+    for key, rows in under.items():
+        for p in rows:
+            n, total = by_table[key].get(p.table_id, (0, 0))
+            by_table[key][p.table_id] = (n + 1, total + p.amount_krw)
     for r in tree.rows:
         c = tree.cell(r)
         label = _label(c)
         if not label or not CATEGORY_RE.search(label) or r.fiscal_year is None:
             continue
-        parts = [p for p in under.get((label, r.fiscal_year), []) if p.table_id != r.table_id]
-        if parts and sum(p.amount_krw for p in parts) == r.amount_krw:
-            tree.link_all(parts, r, "category")
+        key = (label, r.fiscal_year)
+        if key not in under:
+            continue
+        own_count, own_sum = by_table[key].get(r.table_id, (0, 0))
+        count, total = totals[key]
+        if count > own_count and total - own_sum == r.amount_krw:
+            tree.link_all((p for p in under[key] if p.table_id != r.table_id), r, "category")
 
 
 # ── 8–10: the same money written again ────────────────────────────────────────────────────
@@ -407,34 +443,30 @@ def _apart(tree: _Tree, a: BudgetRow, b: BudgetRow) -> bool:
     return not tree.related(a, b)
 
 
-def _rounded(amount: int, step: int) -> int:
-    return (amount + step // 2) // step * step
+def _may_restate(r: BudgetRow, e: BudgetRow) -> bool:
+    return _same_money(r, e) and _same_when(r, e) and _same_item(r, e)
 
 
 def restatements(tree: _Tree) -> None:
     """An amount with the money, year and item of an earlier one written elsewhere restates it
     (``2016년 소요 예산(안) : 48,000천원`` under 해외도시 협력사무소 2개 운영, after its
-    산출근거 line; ``세입 89억원`` before the table whose 세입 계 is 8,946,770천원)."""
-    steps = sorted(set(MONEY_UNITS.values()))
-    seen: dict[int, list[BudgetRow]] = defaultdict(list)  # amount, and each coarser rounding
+    산출근거 line; ``세입 89억원`` before the table whose 세입 계 is 8,946,770천원). The earlier
+    amounts are looked up by value (:class:`~pipeline.extract.amounts_seen.AmountsSeen`)."""
+    seen = AmountsSeen()  # amount, and each coarser rounding
     for r in tree.rows:
         if r.amount_krw == 0:
             continue
-        own = MONEY_UNITS.get(r.unit, 1)
-        keys = {r.amount_krw} | {
-            k for s in steps if s > own for k in (_rounded(r.amount_krw, s), r.amount_krw // s * s)
-        }
-        found = {id(e): e for k in keys for e in seen.get(k, [])}
-        candidates = [
-            e
-            for e in found.values()
-            if _same_money(r, e) and _same_when(r, e) and _apart(tree, r, e) and _same_item(r, e)
-        ]
+        keys = match_keys(r)
+        candidates = seen.candidates(
+            r,
+            keys,
+            fits=_may_restate,
+            apart=partial(_apart, tree),
+        )
         if candidates:
             best = max(candidates, key=lambda e: item_overlap(r.item, e.item))
             r.same_as_budget_id = tree.root(best).budget_id
-        for k in keys:
-            seen[k].append(r)
+        seen.add(r, keys)
 
 
 def restated_sums(tree: _Tree) -> None:
