@@ -230,3 +230,23 @@ def test_a_roadmap_of_arrows_is_dated_by_the_line_of_brackets_under_it():
     assert ("‘21.11.~‘22.12.", "기본구상 용역") not in _steps(
         "□ 추진 로드맵\n기본구상 용역 ⇨ 개발계획 수립 ⇨ 보상 및 공사\n(‘21.11.~‘22.12.) (‘23.5.~‘25.)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "steps"),
+    [
+        # what is scheduled ('… 예정') is dated however mid-sentence its date stands
+        ("※ 정책연구 인력 등 5명 ’17년 2월 채용 예정\n", [("’17년 2월", "정책연구 인력 등 5명")]),
+        ("○ 2026년 착공 예정\n", [("2026년", "착공 예정")]),
+        # ... not a year that only qualifies a thing ('예정인 사업은 10개')
+        ("○ ’25년 예산 편성 예정인 사업은 10개\n", []),
+        # a period up to now is a step; a date 'as of now' is not
+        (
+            "○ 관리자 과정 교육 잠정 연기(‘16.6.3~현재)\n",
+            [("‘16.6.3~", "관리자 과정 교육 잠정 연기")],
+        ),
+        ("○ 인력 현황(’25.1월 현재)\n", []),
+    ],
+)
+def test_scheduled_and_up_to_now(text, steps):
+    assert _steps(text) == steps

@@ -104,6 +104,8 @@ _MINUTES_AFTER = re.compile(r"\s*분(?!기)")
 
 
 def _as_of(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool:
+    if d.date.open_end and ctx.text.startswith("현재", d.date.end):
+        return False  # '연기(‘16.6.3~현재)': a period up to now, not a reference point
     return bool(_AS_OF_AFTER.match(ctx.text, d.date.end))
 
 

@@ -48,6 +48,9 @@ _AFTER_ARROW = re.compile(r"[▸▹►]\s*$")
 # what a date dates starts with words, not a figure ('’24.12월 : 940만명' is a statistic)
 _WORDS_NEXT = re.compile(r"\s*[:：]?\s*[가-힣A-Za-z「『‘“(]")
 _PERIOD_AFTER = re.compile(r"\s*(?:까지|부터|[~∼～〜])")
+_SCHEDULED_AFTER = re.compile(
+    r"[ \t]*(?:[가-힣·]+[ \t]+){0,2}[가-힣·]*예정(?:임|이다|입니다)?[ \t.)]*$"
+)
 _LEAD_DECORATION = " -·○◦*ㅇ※•▪▷▶□■\"'"
 
 
@@ -83,6 +86,8 @@ def _is_step(ctx: Context, d: DateMatch, clause: Clause, in_schedule: bool) -> b
         _WORDS_NEXT.match(text, d.end)
     )
     closing = not text[d.end : clause.end].strip(" .,)」』]。")
+    # '인력 5명 ’17년 2월 채용 예정': the date of what is scheduled, however mid-sentence
+    scheduled = bool(_SCHEDULED_AFTER.match(text, d.end, clause.end))
     bare_year = (
         d.precision == "year"
         and d.recurrence is None
@@ -104,7 +109,7 @@ def _is_step(ctx: Context, d: DateMatch, clause: Clause, in_schedule: bool) -> b
         if in_schedule:  # a history or plan lists its years: '2008년 환경보건법 제정'
             return alone_in_parens or after_colon or leading
         # 'MOU 체결(‘25.)', '확대 개편 추진(’17년)': the year an activity happens
-        return alone_in_parens or (after_colon and closing) or dates_line
+        return alone_in_parens or (after_colon and closing) or dates_line or scheduled
     if in_schedule:
         return True
     return (
@@ -113,6 +118,7 @@ def _is_step(ctx: Context, d: DateMatch, clause: Clause, in_schedule: bool) -> b
         or leading
         or closing
         or dates_what_follows  # '’24. 8. : 고시 완료 ’24.12. : 턴키 발주'
+        or scheduled
         or _closes_list_item(text, d, clause)
     )
 
