@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test lint bench eval clean fixtures
+.PHONY: setup run test lint bench bench-nightly eval clean fixtures
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ clean:
 
 bench: setup
 	$(BIN)/python scripts/bench.py
+
+# 10,000 documents in the nightly mix through `gyeoljae ingest`, then an unchanged re-run (~8 min)
+bench-nightly: setup
+	$(BIN)/python scripts/bench.py --nightly --json build/bench-nightly.json
 
 eval: setup
 	$(BIN)/python -m pipeline.evaluate

@@ -161,13 +161,58 @@ def ingest(
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
+    from pipeline.run import record_if_unchanged
+    from pipeline.store import OutputStore
+
+    try:
+        with OutputStore(out).lock(wait):
+            # the pre-check: when nothing changed, the run is recorded without starting Prefect
+            # (its temporary server), the worker processes or Kiwi — they are most of its cost
+            unchanged = (
+                None
+                if force or only
+                else record_if_unchanged(raw_dir, out, mode=mode, exclude=exclude or [])
+            )
+            summary = (
+                unchanged
+                if unchanged is not None
+                else _run_flow(
+                    raw_dir,
+                    out,
+                    batch_size=batch_size,
+                    force=force or bool(only),
+                    keep_removed=keep_removed,
+                    mode=mode if not only else "single",
+                    only=only or None,
+                    exclude=exclude or [],
+                    workers=(1 if dask else None) if workers is None else workers,
+                    time_budget_s=time_budget,
+                    memory_mb=memory_mb,
+                    dask=dask,
+                )
+            )
+    except OutputLockedError as exc:
+        err_console.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(3) from None
+    if unchanged is not None:
+        console.print(
+            "nothing changed since the last run: recorded without starting the Prefect flow",
+            markup=False,
+            highlight=False,
+        )
+    _print_summary(summary)
+    raise typer.Exit(1 if summary.docs_failed else 0)
+
+
+def _run_flow(raw_dir: Path, out: Path, *, dask: str | None, **params):  # type: ignore[no-untyped-def]
+    """The Prefect ingest flow, with a progress bar; the caller holds the output's lock."""
     from flows.ingest import dask_runner, ingest_flow, set_progress
 
+    flow_fn = ingest_flow
     if dask:
-        ingest_flow = ingest_flow.with_options(
+        flow_fn = ingest_flow.with_options(
             task_runner=dask_runner(None if dask == "local" else dask)
         )
-
     with Progress(
         TextColumn("[bold]ingesting[/]"),
         BarColumn(),
@@ -179,31 +224,10 @@ def ingest(
     ) as progress:
         bar = progress.add_task("ingest", total=None)
         set_progress(lambda n: progress.advance(bar, n))
-        from pipeline.store import OutputStore
-
         try:
-            with OutputStore(out).lock(wait):
-                summary = ingest_flow(
-                    raw_dir=str(raw_dir),
-                    out_dir=str(out),
-                    batch_size=batch_size,
-                    force=force or bool(only),
-                    keep_removed=keep_removed,
-                    mode=mode if not only else "single",
-                    only=only or None,
-                    exclude=exclude or [],
-                    workers=(1 if dask else None) if workers is None else workers,
-                    time_budget_s=time_budget,
-                    memory_mb=memory_mb,
-                    caller_holds_lock=True,
-                )
-        except OutputLockedError as exc:
-            err_console.print(f"[red]error:[/] {escape(str(exc))}")
-            raise typer.Exit(3) from None
+            return flow_fn(raw_dir=str(raw_dir), out_dir=str(out), caller_holds_lock=True, **params)
         finally:
             set_progress(None)
-    _print_summary(summary)
-    raise typer.Exit(1 if summary.docs_failed else 0)
 
 
 def _print_summary(s) -> None:  # type: ignore[no-untyped-def]

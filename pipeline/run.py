@@ -5,6 +5,10 @@ Prefect flows in ``flows/`` (which wrap each block as a task), so both give the 
 
 Incremental rule: a document whose bytes (sha256) and pipeline version equal those of its
 last successful run is *unchanged*: its rows are carried into the new snapshot as they were.
+A file whose size, mtime and ctime equal those the last run recorded (in the snapshot's
+MANIFEST.json) is not read again: its sha256 is taken as recorded — unless it was modified
+within :data:`RACY_NS` of the last run looking at it, when the same timestamp could hide a
+later write (git's "racy" rule); then it is hashed.
 Everything else is processed; a changed document's rows replace its old rows only. Documents
 that failed before are tried again. Documents gone from the input are dropped (or kept with
 ``keep_removed``) and reported.
@@ -13,6 +17,8 @@ that failed before are tried again. Documents gone from the input are dropped (o
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -41,6 +47,9 @@ from schemas import PER_DOCUMENT_TABLES
 # Documents per Prefect task: at 200 the flow runs as fast as the plain-Python run on the
 # 20 MB benchmark corpus (17.2 s vs 17.3 s); at 50 Prefect added 13 % (scripts/bench.py).
 DEFAULT_BATCH_SIZE = 200
+# A file modified less than this before the last run stat'ed it is hashed again, whatever its
+# stat says: a write in the same timestamp tick would leave size and mtime unchanged.
+RACY_NS = 2_000_000_000
 
 
 def new_run_id(now: dt.datetime | None = None) -> str:
@@ -68,6 +77,14 @@ class RunPlan:
     read_errors: list[ErrorRecord] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (rel_path, why) not documents
     warnings: list[str] = field(default_factory=list)  # e.g. a damaged output part, healed
+    stats: dict[str, list[int]] = field(default_factory=dict)  # rel → [size, mtime_ns, ctime_ns]
+    stats_at_ns: int = 0  # when the files were stat'ed (before any of them was hashed)
+    hashed: int = 0  # files read to hash them (the others' stat matched the last run's)
+
+    @property
+    def nothing_changed(self) -> bool:
+        """Nothing to process, remove, report or heal: the run only records itself."""
+        return not (self.to_process or self.removed or self.read_errors or self.warnings)
 
     @property
     def seen(self) -> int:
@@ -105,6 +122,8 @@ def plan_run(
         "documents", columns=["doc_id", "source_path", "source_sha256", "pipeline_version"]
     ).to_pylist()
     previous = {r["source_path"]: r for r in prev}
+    recorded, recorded_at = store.source_stats()
+    plan.stats_at_ns = time.time_ns()
     seen: set[str] = set()
     for entry in walk_input(root, exclude):
         rel = entry.rel
@@ -123,12 +142,28 @@ def plan_run(
                 plan.unchanged[rel] = before["doc_id"]
             continue
         try:
-            sha = file_sha256(entry.path)
+            st = os.stat(entry.path)
+            stat: list[int] | None = [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+        except OSError:
+            stat = None  # hashing it reports why it cannot be read
+        try:
+            if (
+                stat is not None
+                and before is not None
+                and recorded.get(rel) == stat
+                and max(stat[1], stat[2]) < recorded_at - RACY_NS
+            ):
+                sha = before["source_sha256"]  # same size, mtime and ctime: not read again
+            else:
+                sha = file_sha256(entry.path)
+                plan.hashed += 1
         except (TransientError, BadInputError) as exc:
             plan.read_errors.append(
                 ErrorRecord(rel, None, "read", type(exc).__name__, describe(exc))
             )
             continue
+        if stat is not None:
+            plan.stats[rel] = stat
         damaged = health.all_lost or (
             before is not None and before["doc_id"] in health.lost_doc_ids
         )
@@ -165,6 +200,8 @@ class RunWriter:
         self.started_at = utcnow()
         self.run_id = run_id or new_run_id(self.started_at)
         self.writer: SnapshotWriter = store.begin(self.run_id)
+        self.writer.source_stats = plan.stats
+        self.writer.source_stats_at_ns = plan.stats_at_ns
         self.errors: list[ErrorRecord] = list(plan.read_errors)
         self.processed = 0
         carried = set(plan.unchanged.values())
@@ -247,6 +284,24 @@ class RunWriter:
         self.writer.commit()
         summary.rows = dict(self.writer.rows)  # the writer counted every row it wrote or carried
         return summary
+
+
+def record_if_unchanged(
+    raw_dir: Path | str,
+    out_dir: Path | str,
+    *,
+    mode: str = "manual",
+    exclude: Sequence[str] = (),
+) -> RunSummary | None:
+    """The pre-check before a flow starts: plan the run (stat first, hashing only the files
+    whose stat differs from the last run's) and, when nothing changed, record the run — a new
+    snapshot whose parts are all hard links and a ``runs`` row — and return its summary.
+    ``None`` when there is work to do. The caller holds the output's lock."""
+    store = OutputStore(out_dir)
+    plan = plan_run(raw_dir, store, exclude=exclude)
+    if not plan.nothing_changed:
+        return None
+    return RunWriter(store, plan, mode=mode).commit()
 
 
 ProgressFn = Callable[[int], None]

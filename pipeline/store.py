@@ -101,6 +101,19 @@ class OutputStore:
         self._health = (cur, h)
         return h
 
+    def source_stats(self) -> tuple[dict[str, list[int]], int]:
+        """What the last run saw of each source file: ``rel_path → [size, mtime_ns, ctime_ns]``
+        and when it looked (ns), from the current snapshot's manifest (empty before the first
+        run, or for a snapshot written before it was recorded)."""
+        cur = self.current
+        if cur is None:
+            return {}, 0
+        try:
+            m = json.loads((cur / MANIFEST).read_text(encoding="utf-8"))
+            return dict(m["sources"]["stats"]), int(m["sources"]["at_ns"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}, 0
+
     # ── locking ──────────────────────────────────────────────────────────────
     @contextmanager
     def lock(self, wait_seconds: float = 0.0) -> Iterator[None]:
@@ -193,6 +206,9 @@ class SnapshotWriter:
         self._seq = 0
         # part name → what the manifest says of it (doc_ids now; size and sha256 at commit)
         self.manifest: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in SCHEMAS}
+        # what the run saw of its sources (size, mtime, ctime), for the next run's quick check
+        self.source_stats: dict[str, list[int]] = {}
+        self.source_stats_at_ns = 0
 
     def _part(self, table: str, tag: str = "") -> Path:
         d = self.staging / table
@@ -212,7 +228,7 @@ class SnapshotWriter:
         part = self._part(table)
         pq.write_table(data.cast(SCHEMAS[table]), part, compression="zstd")
         self.rows[table] += data.num_rows
-        self.manifest[table][part.name] = _doc_ids_entry(table, data)
+        self.manifest[table][part.name] = {**_doc_ids_entry(table, data), "rows": data.num_rows}
 
     def write_batches(self, table: str, batches: Iterable[pa.RecordBatch]) -> None:
         for b in batches:
@@ -224,6 +240,11 @@ class SnapshotWriter:
         keep_set = set(keep.to_pylist())
         before = self.store.health().entries.get(table, {})
         for part in self.store.parts(table):
+            entry = before.get(part.name)
+            if entry is not None and entry.get("doc_ids") and keep_set.issuperset(entry["doc_ids"]):
+                # the (verified) manifest says every row is kept: link it without reading it
+                self._link(table, part, dict(entry))
+                continue
             ids = pq.read_table(part, columns=["doc_id"]).column("doc_id")
             n = len(ids)
             if n == 0:
@@ -231,17 +252,21 @@ class SnapshotWriter:
             kept = pc.is_in(ids, value_set=keep)
             n_kept = pc.sum(kept).as_py() or 0
             if n_kept == n:
-                dst = self.staging / table / part.name
-                dst.parent.mkdir(exist_ok=True)
-                try:
-                    os.link(part, dst)
-                except OSError:
-                    shutil.copy2(part, dst)
-                self.rows[table] += n
-                entry = before.get(part.name) or _doc_ids_entry(table, pq.read_table(part))
-                self.manifest[table][part.name] = dict(entry)
+                self._link(table, part, dict(entry or _doc_ids_entry(table, pq.read_table(part))))
             elif n_kept and keep_set:
                 self.write_arrow(table, pq.read_table(part, schema=SCHEMAS[table]).filter(kept))
+
+    def _link(self, table: str, part: Path, entry: dict[str, Any]) -> None:
+        dst = self.staging / table / part.name
+        dst.parent.mkdir(exist_ok=True)
+        try:
+            os.link(part, dst)
+        except OSError:
+            shutil.copy2(part, dst)
+        if "rows" not in entry:
+            entry["rows"] = pq.read_metadata(dst).num_rows
+        self.rows[table] += entry["rows"]
+        self.manifest[table][part.name] = entry
 
     def commit(self) -> Path:
         for table in SCHEMAS:  # every table exists; an empty one still carries its schema
@@ -257,10 +282,14 @@ class SnapshotWriter:
                 f = self.staging / table / name
                 if "sha256" not in entry:
                     entry["size"], entry["sha256"] = f.stat().st_size, _sha256(f)
+                if "rows" not in entry:
+                    entry["rows"] = pq.read_metadata(f).num_rows
                 _fsync_file(f)
         manifest = self.staging / MANIFEST
+        sources = {"stats": self.source_stats, "at_ns": self.source_stats_at_ns}
         manifest.write_text(
-            json.dumps({"parts": self.manifest}, ensure_ascii=False), encoding="utf-8"
+            json.dumps({"parts": self.manifest, "sources": sources}, ensure_ascii=False),
+            encoding="utf-8",
         )
         _fsync_file(manifest)
         os.rename(self.staging, self.final)
