@@ -330,13 +330,16 @@ def test_files_that_are_not_documents_are_skipped_and_counted(tmp_path):
     shutil.copy(RAW / SEED_003, raw / "plan.txt")
     (raw / "README.md").write_text("about these files", encoding="utf-8")
     (raw / "metadata.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    (raw / "table.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     (raw / ".hidden.txt").write_text("x", encoding="utf-8")
     s = ingest(raw, tmp_path / "out")
-    assert (s.docs_seen, s.docs_processed, s.docs_failed, s.docs_skipped) == (1, 1, 0, 3)
+    assert (s.docs_seen, s.docs_processed, s.docs_failed, s.docs_skipped) == (1, 1, 0, 4)
     assert s.status == "success"
-    assert {rel for rel, _ in s.skipped} == {"README.md", "metadata.csv", ".hidden.txt"}
-    assert "'.csv'" in dict(s.skipped)["metadata.csv"]
+    skipped = dict(s.skipped)
+    assert set(skipped) == {"README.md", "metadata.csv", "table.csv", ".hidden.txt"}
+    assert "'.csv'" in skipped["table.csv"]
+    assert "catalogue" in skipped["metadata.csv"]  # read for the documents' metadata
     (runs,) = duckdb.sql(
         f"select docs_skipped from read_parquet('{tmp_path}/out/runs/**/*.parquet')"
     ).fetchall()
-    assert runs == (3,)
+    assert runs == (4,)

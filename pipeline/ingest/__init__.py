@@ -22,6 +22,7 @@ from pipeline.errors import (
     UnsafePathError,
     UnsupportedFormatError,
 )
+from pipeline.ingest.catalog import CATALOGUE_NAMES
 from pipeline.ingest.html import read_html
 from pipeline.ingest.hwpx import read_hwpx
 from pipeline.ingest.pdf import read_pdf
@@ -77,6 +78,8 @@ def skip_reason(path: Path) -> str | None:
         return "a hidden or temporary file"
     if path.stem.lower() in NOT_DOCUMENTS:
         return "it describes the documents (README, SOURCES, LICENSE …), it is not one"
+    if name.lower() in CATALOGUE_NAMES:
+        return "a catalogue of the documents beside it: read for their metadata, not a document"
     fmt = format_of(path)
     if fmt not in FORMATS:
         known = ", ".join(sorted({f".{k}" for k in FORMATS}))
