@@ -99,6 +99,7 @@ class Context:
         self._caption_years: dict[str, int | None] = {}
         self._date_columns: dict[str, set[int]] = {}
         self._column_years: dict[str, dict[int, list[tuple[int, int]]]] = {}
+        self._title_years: dict[str, int | None] = {}
         self._row_cells: dict[str, dict[int, list[Cell]]] = {}
 
     # ── the document's own year ───────────────────────────────────────────────────────
@@ -449,6 +450,8 @@ class Context:
         the year of the yearless steps under it. A title dated in two years says nothing of one
         year, and a bare year in a title is a budget's or a figure's ('2026년도 본예산 편성',
         '※ ’24년 115건'), not an event's."""
+        if title in self._title_years:  # asked once per dated clause under the heading
+            return self._title_years[title]
         found = {
             d.year
             for m in find_dates(title, ref_year=self.doc_year)
@@ -456,7 +459,9 @@ class Context:
             for d in (m.start_date, m.end_date)
             if d is not None
         }
-        return found.pop() if len(found) == 1 else None
+        year = found.pop() if len(found) == 1 else None
+        self._title_years[title] = year
+        return year
 
     # ── the fiscal year of an amount ──────────────────────────────────────────────────
     def fiscal_year(self, m: MoneyMention) -> tuple[int | None, tuple[int | None, int | None]]:
