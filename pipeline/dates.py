@@ -97,8 +97,13 @@ _UNTIL_EVENT = re.compile(
     rf"{_RANGE_CLASS}\s*(?:상황\s*)?(?:종식|종료|해제|완료|안정화)\s*시(?:\s*까지)?"
 )
 _RECURRENCE = [(re.compile(p), name) for p, name in RECURRENCE_WORDS]
+# after a point: its weekday, its clock time or hours ('(수) 14:00 ~ 16:00' is one day's
+# hours, not a range to the 16th), a part of the month ('3월 말')
+_CLOCK = r"\d{1,2}\s*:\s*\d{2}"
 _TAIL = re.compile(
-    rf"(?:\s*\(\s*[{WEEKDAYS}]\s*\))?(?:\s*\d{{1,2}}\s*:\s*\d{{2}}|\s*\d{{1,2}}\s*시)?(?:\s*[{MONTH_PARTS}](?![가-힣]))?"
+    rf"(?:\s*\(\s*[{WEEKDAYS}]\s*\))?"
+    rf"(?:\s*{_CLOCK}(?:\s*{_RANGE_CLASS}\s*{_CLOCK})?|\s*\d{{1,2}}\s*시)?"
+    rf"(?:\s*[{MONTH_PARTS}](?![가-힣]))?"
 )
 # A range sign between two points; '-' only between numbers ('2016.03 - 2016.12').
 _RANGE = re.compile(rf"\s*(?:{_RANGE_CLASS}|-(?=\s*[\d{re.escape(APOSTROPHES)}]))\s*")
@@ -224,6 +229,33 @@ def _second_point(text: str, pos: int, first: _Point, ref_year: int | None) -> _
     if first.month is not None and 1 <= n <= 12:
         return _Point("m", first.year, n, None, m.start(), m.end(), False)
     return None
+
+
+_UNTIL = re.compile(r"[^\S\n]*까지")
+
+
+def _until_point(
+    text: str, pos: int, limit: int, first: _Point, ref_year: int | None
+) -> _Point | None:
+    """The end of 'A부터 B까지': a point of at least A's precision, written with its year
+    when A's is, on the same line and followed by 까지."""
+    ws = re.compile(r"[^\S\n]*").match(text, pos)
+    assert ws is not None
+    p = _match_point(text, ws.end(), ref_year)
+    if p is None or p.end > limit or (first.explicit_year and not p.explicit_year):
+        return None
+    tail = _TAIL.match(text, p.end)
+    if not _UNTIL.match(text, tail.end() if tail else p.end):
+        return None
+    if p.year is None:
+        p.year = first.year
+    if p.year is None or (p.year, p.month or 0, p.day or 0) < (
+        first.year or 0,
+        first.month or 0,
+        first.day or 0,
+    ):
+        return None
+    return p
 
 
 def _simple_match(
@@ -489,7 +521,12 @@ def _match_at(
     elif open_end:
         end_d = None  # type: ignore[assignment]
     if second is None and not open_end and (fm := _FROM.match(text, cur, limit)):
-        open_end, end_d, cur = True, None, fm.end()  # type: ignore[assignment]  # '06년부터: open-ended
+        until = _until_point(text, fm.end(), limit, first, ref_year)
+        if until is not None:  # '1996년부터 2014년까지': the span between the two
+            _s2, end_d, _p2 = _bounds(until, until.year or year)
+            cur = until.end
+        else:  # '06년부터: open-ended
+            open_end, end_d, cur = True, None, fm.end()  # type: ignore[assignment]
     raw = text[pos:cur].rstrip()
     found = DateMatch(
         pos, pos + len(raw), raw, start_d, end_d, precision, None, open_end, first.explicit_year

@@ -139,6 +139,8 @@ DIAMOND_BULLETS = "◇◆❖◈"
 NOTE_MARKS = "※*"
 # A line break written inside a value by web crawls ('…지급 완료<br>- 대출 …').
 HTML_BREAK = r"<br\s*/?>"
+# '… 지급 : ~ 9월 초.  끝.': the word a 공문 or 결재문서 closes its body with
+END_OF_TEXT_MARK_RE = re.compile(r"[ \t]*끝\s*\.?[ \t]*$")
 
 # Labels of label/value sheets (a label on its own line, its value below).
 FIELD_LABELS = (

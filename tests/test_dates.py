@@ -174,6 +174,23 @@ def test_a_half_with_a_range_sign_and_nothing_after_is_open_ended(text):
 
 
 @pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        # a day's hours are part of the day, not a range to the 16th
+        ("2025. 2. 12.(수) 14:00 ~ 16:00", D(2025, 2, 12), D(2025, 2, 12)),
+        ("2.12.(수) 14:00 ~ 2.13.(목) 18:00", D(2025, 2, 12), D(2025, 2, 13)),
+        # 'A부터 B까지': the span between the two; 'A부터' alone is open-ended
+        ("1996년부터 2014년까지", D(1996, 1, 1), D(2014, 12, 31)),
+        ("’15.3월부터 ’16.2월까지", D(2015, 3, 1), D(2016, 2, 29)),
+        ("’06년부터", D(2006, 1, 1), None),
+    ],
+)
+def test_hours_and_from_until(text, start, end):
+    d = next(find_dates(text, 2025))
+    assert (d.start_date, d.end_date) == (start, end)
+
+
+@pytest.mark.parametrize(
     ("text", "end"),
     [
         # a range that ends in a year alone ends with that year, not in the start's month

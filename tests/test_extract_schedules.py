@@ -246,6 +246,18 @@ def test_a_roadmap_of_arrows_is_dated_by_the_line_of_brackets_under_it():
             [("‘16.6.3~", "관리자 과정 교육 잠정 연기")],
         ),
         ("○ 인력 현황(’25.1월 현재)\n", []),
+        # a deadline closing its clause, also before the body's closing '끝.'
+        (
+            "○ 과업기간 : 계약일로부터 2026.1.31.까지\n",
+            [("2026.1.31.", "과업기간 : 계약일로부터")],
+        ),
+        ("ㅇ 수당 지급 : ~ 9월 초.  끝.\n", [("9월 초", "수당 지급")]),
+        ("ㅇ 수당은 9월 초 검토 후 지급 끝.\n", []),  # mid-sentence: not closing
+        # a recurrence beside a dated step says how often within it: one row, not two
+        (
+            "○1996년부터 2014년까지 매년 여성주간 기념행사 개최\n",
+            [("1996년부터 2014년", "매년 여성주간 기념행사 개최")],
+        ),
     ],
 )
 def test_scheduled_and_up_to_now(text, steps):

@@ -29,6 +29,7 @@ from pipeline.model import Cell, ScheduleRow, Table
 from pipeline.spans import lines
 from pipeline.vocab import (
     DATE_COLUMN_HEADER_RE,
+    END_OF_TEXT_MARK_RE,
     SCHEDULE_FIELDS,
     SCHEDULE_HEADING_RE,
     STEP_ARROWS,
@@ -48,6 +49,7 @@ _AFTER_ARROW = re.compile(r"[▸▹►]\s*$")
 # what a date dates starts with words, not a figure ('’24.12월 : 940만명' is a statistic)
 _WORDS_NEXT = re.compile(r"\s*[:：]?\s*[가-힣A-Za-z「『‘“(]")
 _PERIOD_AFTER = re.compile(r"\s*(?:까지|부터|[~∼～〜])")
+_PERIOD_WORD = re.compile(r"\s*(?:까지|부터)")
 _SCHEDULED_AFTER = re.compile(
     r"[ \t]*(?:[가-힣·]+[ \t]+){0,2}[가-힣·]*예정(?:임|이다|입니다)?[ \t.)]*$"
 )
@@ -85,7 +87,11 @@ def _is_step(ctx: Context, d: DateMatch, clause: Clause, in_schedule: bool) -> b
     dates_what_follows = text[d.end : d.end + 3].lstrip()[:1] in (":", "：") and bool(
         _WORDS_NEXT.match(text, d.end)
     )
-    closing = not text[d.end : clause.end].strip(" .,)」』]。")
+    # closing its clause, perhaps with a period word ('계약일로부터 2026.1.31.까지')
+    rest = END_OF_TEXT_MARK_RE.sub("", text[d.end : clause.end])
+    closing = not rest[len(m.group(0)) if (m := _PERIOD_WORD.match(rest)) else 0 :].strip(
+        " .,)」』]。"
+    )
     # '인력 5명 ’17년 2월 채용 예정': the date of what is scheduled, however mid-sentence
     scheduled = bool(_SCHEDULED_AFTER.match(text, d.end, clause.end))
     bare_year = (
@@ -144,6 +150,19 @@ def _closes_list_item(text: str, d: DateMatch, clause: Clause) -> bool:
     return has_content(item) and next(find_dates(item, year), None) is not None
 
 
+_BETWEEN_ADJACENT = re.compile(r"[\s,]*(?:까지|부터)?[\s,]*")
+
+
+def _next_to_any(text: str, d: DateMatch, others: list[DateMatch]) -> bool:
+    """'1996년부터 2014년까지 매년 7.1~7.7': a recurrence written right beside a dated step
+    says how often within it; it is part of that step, not a step of its own."""
+    for o in others:
+        lo, hi = (o.end, d.start) if o.end <= d.start else (d.end, o.start)
+        if hi >= lo and _BETWEEN_ADJACENT.fullmatch(text, lo, hi):
+            return True
+    return False
+
+
 def _rows_of_clause(
     ctx: Context, clause: Clause, dates: list[DateMatch], in_schedule: bool
 ) -> list[ScheduleRow]:
@@ -151,7 +170,13 @@ def _rows_of_clause(
     steps = [d for d in dates if _is_step(ctx, d, clause, in_schedule)]
     dated = [d for d in steps if d.recurrence is None]
     qualifier = next(
-        (d for d in steps if d.recurrence and _in_parens(text, clause.start, d.start)), None
+        (
+            d
+            for d in steps
+            if d.recurrence
+            and (_in_parens(text, clause.start, d.start) or _next_to_any(text, d, dated))
+        ),
+        None,
     )
     if dated and qualifier is not None:
         # '개최(월2회 이상) ‘20. 2~4월중': a recurrence in brackets qualifies the dated step

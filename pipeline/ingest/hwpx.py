@@ -34,6 +34,7 @@ from pipeline.ingest.archive import BoundedZip, open_zip
 from pipeline.ingest.layout import Block, Grid, GridCell, write_blocks
 from pipeline.limits import LIMITS, check_grid
 from pipeline.model import DocumentMeta, SourceText
+from pipeline.vocab import WEEKDAYS
 
 HP = "{http://www.hancom.co.kr/hwpml/2011/paragraph}"
 OPF = "{http://www.idpf.org/2007/opf/}"
@@ -404,7 +405,8 @@ def read_hwpx(data: bytes) -> SourceText:
     return SourceText(text=text, tables=tables, meta=meta)
 
 
-_ONLY_DATE = re.compile(r"^[\d\s.年월일()~\-]+$")
+# a date line, perhaps with its weekday: '2025. 2. 13. (목)'
+_ONLY_DATE = re.compile(rf"^(?:[\d\s.年월일()~\-]|\(\s*[{WEEKDAYS}]\s*\))+$")
 
 
 def _cover_title(blocks: list[Block]) -> str | None:
