@@ -101,10 +101,18 @@ def _clean_heading(line: str) -> str:
     return re.sub(r"^#+\s*|\*\*", "", line).strip()
 
 
+# A 결재 block's first row, letter-spaced or not: '결 재 ⇥ 주무관 ⇥ 팀장 ⇥ 과장'.
+_SIGN_OFF_ROW = re.compile(r"^\s*결\s*재\s+(?:주무관|담당|팀장|과장|실무자)", re.M)
+# A reference number standing alone on the first line: '청년사업담당관-5714(2024.12.12)호'.
+_REFERENCE_LINE = re.compile(r"^[가-힣A-Za-z·]+-\d+\s*(?:\([\d.\s]+\))?\s*호?$")
+
+
 def classify(text: str, end: int) -> DocKind:
     head = text[: min(end, 2000)]
     if head.lstrip().startswith("결재문서") or _HEADER.search(head):
         return "approval"
+    if _SIGN_OFF_ROW.search(head) and "문서번호" in head.replace(" ", ""):
+        return "approval"  # a form (조서) with its 결재 block and number
     if _is_letter(text, end):
         return "approval"
     if _WORK_REPORT.search(text[:400]):
@@ -467,6 +475,8 @@ def read_metadata(text: str) -> DocumentMeta:
         # line names who gives notice; the title is the line after it
         meta.title = _clean_heading(lines[1])
         meta.organization = meta.organization or (notice.group("org") or "").strip() or None
+    if meta.title is None and len(lines) >= 2 and _REFERENCE_LINE.match(lines[0]):
+        meta.title = _clean_heading(lines[1])  # the number a form is filed under, then its title
     if meta.title is None:
         heading = next((x for x in lines if x.startswith("#")), None)
         meta.title = (

@@ -182,6 +182,8 @@ PROGRAM_PERIOD_LABELS = (
 # Glyphs and brackets around a line that only names the part below it: ❖ 추진일정, < 향후 일정 >.
 LABEL_LINE_DECORATION = " \t❖◈◆◇■□▣●○◎<>〈〉《》【】[]()·-*※:："
 # Table headers of a column of dates: 추진기간, 일정, 시기, 기한, 일시.
+# a form's label for the date of an event: 계약일자, 착공일자, 준공기한, 검사일시
+EVENT_DATE_LABEL_RE = re.compile(r"^[가-힣()]{1,12}(?:일자|기한|일시|예정일)$")
 DATE_COLUMN_HEADER_RE = re.compile(r"기간|일정|시기|기한|일시|일자")
 # Labels of a money total: 계, 합계, 소계, 총계, 총액, 총사업비.
 TOTAL_LABEL_RE = re.compile(r"^(?:합\s*계|총\s*계|소\s*계|누\s*계|계|총\s*액)$")

@@ -262,3 +262,33 @@ def test_a_roadmap_of_arrows_is_dated_by_the_line_of_brackets_under_it():
 )
 def test_scheduled_and_up_to_now(text, steps):
     assert _steps(text) == steps
+
+
+def test_a_row_of_step_names_flattened_above_its_row_of_dates():
+    text = (
+        "□ 선정 절차\n신청접수\n서류검증\n예비선정자 발표\n"
+        "6.11. ~ 6.13.\n6.14. ~ 7.4.\n7.8.\n□ 향후 계획\n"
+    )
+    assert _steps(text) == [
+        ("6.11. ~ 6.13.", "신청접수"),
+        ("6.14. ~ 7.4.", "서류검증"),
+        ("7.8.", "예비선정자 발표"),
+    ]
+    # one label too many or too few: which date is whose cannot be told
+    assert _steps("□ 절차\n접수\n검증\n발표\n6.11.\n6.14.\n") == []
+
+
+def test_a_forms_event_date_labels_name_their_dates():
+    text = (
+        "조서\n공사명\t콜센터 운영 용역\t\t\n"
+        "계약일자\t2024년 2월 20일\t착공일자\t2024년 2월 20일\n"
+        "준공기한\t2024년 12월 31일\t준공일자\t2024년 12월 31일\n"
+        "결재일자\t2024년 12월 18일\t\t\n"
+    )
+    doc = doc_of(text, "approval", dt.date(2024, 12, 18))
+    assert [(r.when_text, r.task) for r in doc.schedules] == [
+        ("2024년 2월 20일", "계약일자"),
+        ("2024년 2월 20일", "착공일자"),
+        ("2024년 12월 31일", "준공기한"),
+        ("2024년 12월 31일", "준공일자"),
+    ]  # and the 결재일자 is the document's own date

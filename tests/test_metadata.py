@@ -122,3 +122,19 @@ def test_a_notice_number_line_names_who_gives_notice_and_the_title_follows(first
     )
     assert meta.title == "「2026년 수출기업 지원사업」 참여기업 모집 공고"
     assert meta.organization == org
+
+
+def test_a_form_filed_under_a_number_with_its_sign_off_row_is_an_approval():
+    from pipeline.metadata import read_metadata
+
+    form = (
+        "청년사업담당관-5714(2024.12.12)호\n준공검사(감독)조서(콜센터 운영 용역)\n"
+        "문서번호\t청년사업담당관-5867\n결 재\t주무관\t청년생활지원팀장\t청년사업담당관\n"
+        "공사명\t콜센터 운영 용역\n계약일자\t2024년 2월 20일\t착공일자\t2024년 2월 20일\n"
+    )
+    meta = read_metadata(form)
+    assert (meta.doc_kind, meta.title) == ("approval", "준공검사(감독)조서(콜센터 운영 용역)")
+    # without the 결재 row it is not an approval; the number line still is not its title
+    plain = read_metadata(form.replace("결 재\t", "비 고\t"))
+    assert plain.doc_kind != "approval"
+    assert plain.title == "준공검사(감독)조서(콜센터 운영 용역)"

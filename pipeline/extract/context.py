@@ -30,6 +30,7 @@ from pipeline.model import Cell, Document, Section, Table
 from pipeline.segment import toc_entries, toc_spans
 from pipeline.vocab import (
     DATE_COLUMN_HEADER_RE,
+    EVENT_DATE_LABEL_RE,
     HTML_BREAK,
     LABEL_LINE_DECORATION,
     SCHEDULE_HEADING_RE,
@@ -489,8 +490,28 @@ class Context:
         if not alone or date is None:
             return False
         if start < first:
+            if clause is not None and self._event_label_left(clause):
+                return False  # a form's '계약일자 ⇥ 2024년 2월 20일': what it dates is named
             return self.doc_year is None or date.year == self.doc_year
         return date in (self.doc.meta.approved_on, self.doc.meta.produced_on)
+
+    def left_label(self, clause: Clause) -> str | None:
+        """The nearest non-empty cell left of a clause's cell, spaces closed."""
+        cell, table = clause.cell, clause.table
+        if cell is None or table is None:
+            return None
+        left = [c for c in self.row_cells(table, cell.row) if c.col < cell.col and c.text.strip()]
+        return max(left, key=lambda c: c.col).text.replace(" ", "") if left else None
+
+    def _event_label_left(self, clause: Clause) -> bool:
+        """Whether the cell just left of a dated cell names an event's date ('계약일자',
+        '준공기한'), not the document's own ('결재일자', '시행일자')."""
+        label = self.left_label(clause)
+        return (
+            label is not None
+            and bool(EVENT_DATE_LABEL_RE.search(label))
+            and not _DATE_LABEL_BEFORE.search(label)
+        )
 
     # ── parts opened by a label line ──────────────────────────────────────────────────
     def _schedule_label_parts(self) -> list[tuple[int, int]]:

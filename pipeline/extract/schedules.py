@@ -28,8 +28,13 @@ from pipeline.extract.phrases import clean, has_content, task_from
 from pipeline.model import Cell, ScheduleRow, Table
 from pipeline.spans import lines
 from pipeline.vocab import (
+    BOX_MARKERS,
+    CIRCLE_BULLETS,
     DATE_COLUMN_HEADER_RE,
     END_OF_TEXT_MARK_RE,
+    EVENT_DATE_LABEL_RE,
+    NOTE_MARKS,
+    ROMAN_NUMERALS,
     SCHEDULE_FIELDS,
     SCHEDULE_HEADING_RE,
     STEP_ARROWS,
@@ -163,6 +168,71 @@ def _next_to_any(text: str, d: DateMatch, others: list[DateMatch]) -> bool:
     return False
 
 
+# A line that opens a part or an item is not a flattened cell's label.
+_MARKED_LINE = re.compile(
+    rf"^\s*(?:[{BOX_MARKERS}{CIRCLE_BULLETS}{NOTE_MARKS}{ROMAN_NUMERALS}\-·▶▷■<\[]|\d+\s*[.)]\s)"
+)
+_FLAT_LABEL_MAX_CHARS = 40
+
+
+def _line_at(text: str, pos: int) -> tuple[int, int]:
+    lo = text.rfind("\n", 0, pos) + 1
+    hi = text.find("\n", pos)
+    return lo, len(text) if hi < 0 else hi
+
+
+def _only_dates(line: str) -> bool:
+    found = list(find_dates(line, 2000))  # the year only lets a yearless date be seen
+    rest, pos = [], 0
+    for d in found:
+        rest.append(line[pos : d.start])
+        pos = d.end
+    rest.append(line[pos:])
+    return bool(found) and not _GRID_GAPS.sub("", "".join(rest))
+
+
+def _is_flat_label(line: str) -> bool:
+    return (
+        0 < len(line.strip()) <= _FLAT_LABEL_MAX_CHARS
+        and has_content(line)
+        and not _MARKED_LINE.match(line)
+        and not line.rstrip().endswith((":", "："))
+        and next(find_dates(line, 2000), None) is None
+    )
+
+
+def _flattened_row_label(text: str, clause: Clause) -> str | None:
+    """'신청접수 ⏎ 서류검증 ⏎ 발표 ⏎ 6.11. ~ 6.13. ⏎ 6.14. ~ 7.4. ⏎ 7.8.': a table row of step
+    names a converter wrote one cell per line, then its row of dates. When a run of n lines of
+    only dates follows a run of exactly n label lines, the k-th date is the k-th label's."""
+    lo, hi = _line_at(text, clause.start)
+    if not _only_dates(text[lo:hi]):
+        return None
+    run = [(lo, hi)]
+    while run[0][0] > 0:  # date lines above
+        a, b = _line_at(text, run[0][0] - 1)
+        if not _only_dates(text[a:b]):
+            break
+        run.insert(0, (a, b))
+    index = len(run) - 1
+    while run[-1][1] < len(text):  # and below
+        a, b = _line_at(text, run[-1][1] + 1)
+        if not _only_dates(text[a:b]):
+            break
+        run.append((a, b))
+    labels: list[str] = []
+    pos = run[0][0]
+    while pos > 0 and len(labels) <= len(run):
+        a, b = _line_at(text, pos - 1)
+        if not _is_flat_label(text[a:b]):
+            break
+        labels.insert(0, text[a:b])
+        pos = a
+    if len(labels) != len(run):
+        return None
+    return clean(labels[index])
+
+
 def _rows_of_clause(
     ctx: Context, clause: Clause, dates: list[DateMatch], in_schedule: bool
 ) -> list[ScheduleRow]:
@@ -197,6 +267,8 @@ def _rows_of_clause(
         fallback = next((clean(h.title) for h in ctx.headings(clause.start, own=False)), None)
     elif len(dates) >= 2 and only_dates:
         return []  # '1분기 2분기 3분기 4분기', '’17년 ’18.6월': a calendar grid's header row
+    elif only_dates and clause.cell is None:
+        fallback = _flattened_row_label(text, clause)
     leading = bool(steps) and not text[clause.start : steps[0].start].strip(_LEAD_DECORATION)
     rows: list[ScheduleRow] = []
     for k, d in enumerate(steps):
@@ -241,6 +313,9 @@ def _row_words(ctx: Context, clause: Clause) -> str | None:
     cell, table = clause.cell, clause.table
     assert cell is not None and table is not None
     label = cell.row_label
+    left = ctx.left_label(clause)
+    if left and EVENT_DATE_LABEL_RE.search(left):
+        return left  # a form's '… ⇥ 착공일자 ⇥ 2024년 2월 20일': the label beside the date
     ordinal = bool(label and _STEP_ORDINAL.fullmatch(label.strip()))
     if label and not ordinal and has_content(_DATEISH.sub(" ", label)):
         return label
