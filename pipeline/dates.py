@@ -34,6 +34,7 @@ from pipeline.vocab import (
     RANGE_SIGNS,
     RECURRENCE_WORDS,
     RELATIVE_YEAR_WORDS,
+    STEP_EVENT_WORDS,
     WEEKDAYS,
 )
 
@@ -72,7 +73,12 @@ _HALF = re.compile(
 )
 # after a year only: '‘25.상', '’24.하', '‘24.상·하' (both halves: the whole year)
 _HALF_SHORT = re.compile(
-    rf"{_Y}\s*\.\s*(?:(?P<HB>{HALF_SHORT[0]}\s*[·ㆍ,]\s*{HALF_SHORT[1]})|(?P<H1>{HALF_SHORT[0]})|(?P<H2>{HALF_SHORT[1]}))(?![가-힣])"
+    rf"{_Y}\s*\.\s*(?:(?P<HB>{HALF_SHORT[0]}\s*[·ㆍ,]\s*{HALF_SHORT[1]})|(?P<H1>{HALF_SHORT[0]})|(?P<H2>{HALF_SHORT[1]}))"
+    rf"(?:(?![가-힣])|(?={'|'.join(STEP_EVENT_WORDS)}))"  # '’30.하준공예정': glued by the PDF
+)
+# '개관(26.상)': a half alone in brackets, its year's apostrophe lost in conversion
+_HALF_BARE = re.compile(
+    rf"(?<=[(（])(?P<YY>\d\d)\s*\.\s*(?:(?P<H1>{HALF_SHORT[0]})|(?P<H2>{HALF_SHORT[1]}))(?=\s*[)）])"
 )
 # '1,7월', '3,6,9,12월', '6, 12월': months listed as one span (first to last)
 _MONTH_LIST = re.compile(
@@ -261,7 +267,12 @@ def _until_point(
 def _simple_match(
     text: str, pos: int, default_year: int | None, ref_year: int | None
 ) -> DateMatch | None:
-    for pattern, precision in ((_HALF, "half"), (_HALF_SHORT, "half"), (_QUARTER, "quarter")):
+    for pattern, precision in (
+        (_HALF, "half"),
+        (_HALF_SHORT, "half"),
+        (_HALF_BARE, "half"),
+        (_QUARTER, "quarter"),
+    ):
         m = pattern.match(text, pos)
         if not m:
             continue

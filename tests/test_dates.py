@@ -191,6 +191,18 @@ def test_hours_and_from_until(text, start, end):
 
 
 @pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("개관(26.상)", D(2026, 1, 1), D(2026, 6, 30)),  # the apostrophe lost, alone in brackets
+        ("’30.하준공예정", D(2030, 7, 1), D(2030, 12, 31)),  # glued to what it dates
+    ],
+)
+def test_halves_a_pdf_mangled(text, start, end):
+    d = next(find_dates(text, 2025))
+    assert (d.start_date, d.end_date) == (start, end)
+
+
+@pytest.mark.parametrize(
     ("text", "end"),
     [
         # a range that ends in a year alone ends with that year, not in the start's month
@@ -205,3 +217,8 @@ def test_hours_and_from_until(text, start, end):
 def test_the_end_of_a_range_is_its_own(text, end):
     (d,) = find_dates(text, 2025)
     assert d.end_date == end
+
+
+@pytest.mark.parametrize("text", ["26.상 정비", "’25.상하수도 정비"])
+def test_not_halves(text):
+    assert all(d.precision != "half" for d in find_dates(text, 2025))

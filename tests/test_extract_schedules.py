@@ -253,6 +253,11 @@ def test_a_roadmap_of_arrows_is_dated_by_the_line_of_brackets_under_it():
         ),
         ("ㅇ 수당 지급 : ~ 9월 초.  끝.\n", [("9월 초", "수당 지급")]),
         ("ㅇ 수당은 9월 초 검토 후 지급 끝.\n", []),  # mid-sentence: not closing
+        # a recurrence in brackets qualifies a dated step of its own item, not the next item's
+        (
+            "- 오피스아워 (매월) , 스타트업 데뷔 디데이 (’24.10.)\n",
+            [("매월", "오피스아워"), ("’24.10.", "스타트업 데뷔 디데이")],
+        ),
         # a recurrence beside a dated step says how often within it: one row, not two
         (
             "○1996년부터 2014년까지 매년 여성주간 기념행사 개최\n",

@@ -158,6 +158,16 @@ def _closes_list_item(text: str, d: DateMatch, clause: Clause) -> bool:
 _BETWEEN_ADJACENT = re.compile(r"[\s,]*(?:까지|부터)?[\s,]*")
 
 
+def _same_item(text: str, d: DateMatch, others: list[DateMatch]) -> bool:
+    """'디캠프 오피스아워 (매월) , 데뷔 디데이 (’24.10.)': a recurrence qualifies a dated step of
+    its own list item, not the next item's."""
+    for o in others:
+        lo, hi = (o.end, d.start) if o.end <= d.start else (d.end, o.start)
+        if not _LIST_SEPARATOR.search(text, lo, hi):
+            return True
+    return False
+
+
 def _next_to_any(text: str, d: DateMatch, others: list[DateMatch]) -> bool:
     """'1996년부터 2014년까지 매년 7.1~7.7': a recurrence written right beside a dated step
     says how often within it; it is part of that step, not a step of its own."""
@@ -244,7 +254,10 @@ def _rows_of_clause(
             d
             for d in steps
             if d.recurrence
-            and (_in_parens(text, clause.start, d.start) or _next_to_any(text, d, dated))
+            and (
+                (_in_parens(text, clause.start, d.start) and _same_item(text, d, dated))
+                or _next_to_any(text, d, dated)
+            )
         ),
         None,
     )
