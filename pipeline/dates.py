@@ -118,6 +118,9 @@ _AFTER_BAD = re.compile(
     rf"^(?:\d|[.,]\d|\s*[%％]|(?:{MONEY_UNIT_RE}|억|{COUNTER_RE})"
     rf"|\s*(?:(?:{MONEY_UNIT_RE})(?![가-힣])|(?:억|조|천만|백만|항|호|%)(?![가-힣])))"
 )
+# How far after a date _AFTER_BAD looks: wide enough to see past a run of tabs to the word
+# after a unit ('10.22.⇥⇥⇥원외' is a date before the word 원외, not 10.22원).
+_AFTER_WINDOW = 12
 _CANDIDATE = re.compile(
     rf"{_APOS}\s?\d|\d|[상하]\s*[반·ㆍ]|[上下]|매|격|분|연|상|수|월|올|금|당|년|{_RANGE_CLASS}"
 )
@@ -202,7 +205,7 @@ def _ok_context(text: str, start: int, end: int) -> bool:
     after_comma = start > 0 and text[start - 1] == "," and _FULL_DATE.match(text, start)
     if start > 0 and not _BEFORE_OK.search(text[max(0, start - 1) : start]) and not after_comma:
         return False
-    return not _AFTER_BAD.match(text[end : end + 4])
+    return not _AFTER_BAD.match(text[end : end + _AFTER_WINDOW])
 
 
 _BLANK_DAY_END = re.compile(rf"{_M}\s*\.\s*00(?!\d)\.?")

@@ -222,3 +222,10 @@ def test_the_end_of_a_range_is_its_own(text, end):
 @pytest.mark.parametrize("text", ["26.상 정비", "’25.상하수도 정비"])
 def test_not_halves(text):
     assert all(d.precision != "half" for d in find_dates(text, 2025))
+
+
+def test_a_word_after_a_run_of_tabs_is_not_a_unit_of_the_date():
+    # '원외' (off-site) after the cell's tabs: the date stands; '10.22원' would be money
+    (d,) = find_dates("10.20.- 10.22.\t\t\t원외", 2025)
+    assert (d.start_date, d.end_date) == (D(2025, 10, 20), D(2025, 10, 22))
+    assert list(find_dates("10.22.\t\t\t원", 2025)) == []

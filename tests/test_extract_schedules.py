@@ -253,6 +253,9 @@ def test_a_roadmap_of_arrows_is_dated_by_the_line_of_brackets_under_it():
         ),
         ("ㅇ 수당 지급 : ~ 9월 초.  끝.\n", [("9월 초", "수당 지급")]),
         ("ㅇ 수당은 9월 초 검토 후 지급 끝.\n", []),  # mid-sentence: not closing
+        # the year a step is done in, closing its item; not a year naming what is planned
+        ("❖ 저감시설 설치사업(‘26년 완료, 566억원)\n", [("‘26년", "저감시설 설치사업")]),
+        ("- 2018년 개관 예정 주요시설 현장방문 및 점검\n", []),
         # a recurrence in brackets qualifies a dated step of its own item, not the next item's
         (
             "- 오피스아워 (매월) , 스타트업 데뷔 디데이 (’24.10.)\n",
@@ -297,3 +300,8 @@ def test_a_forms_event_date_labels_name_their_dates():
         ("2024년 12월 31일", "준공기한"),
         ("2024년 12월 31일", "준공일자"),
     ]  # and the 결재일자 is the document's own date
+
+
+def test_a_period_open_at_its_end_in_a_header_dates_what_the_header_names():
+    text = "○ 사업 현황\n계\t폐가 철거사업 (‘08~)\t햇살둥지사업 (‘12~)\n4,362\t3,714\t648\n"
+    assert _steps(text) == [("‘08~", "폐가 철거사업"), ("‘12~", "햇살둥지사업")]

@@ -129,8 +129,9 @@ def _document_date(d: DateMention, ctx: Context, near: Around[DateMention]) -> b
 
 
 def _header_cell(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool:
-    """A column header ('2024년', '1월'): it labels values, it is not a step."""
-    return d.clause.cell is not None and d.clause.cell.is_header
+    """A column header ('2024년', '1월'): it labels values, it is not a step. A period open
+    at its end ('폐가 철거사업 (‘08~)') labels no column: it dates what the header names."""
+    return d.clause.cell is not None and d.clause.cell.is_header and not d.date.open_end
 
 
 def _number_cell(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool:

@@ -38,6 +38,7 @@ from pipeline.vocab import (
     SCHEDULE_FIELDS,
     SCHEDULE_HEADING_RE,
     STEP_ARROWS,
+    STEP_DONE_WORDS,
 )
 
 # A date that cites a document: 실행계획(시장방침 제88호/'13.4.5), 운영계획('15.5.4)
@@ -54,6 +55,9 @@ _AFTER_ARROW = re.compile(r"[▸▹►]\s*$")
 # what a date dates starts with words, not a figure ('’24.12월 : 940만명' is a statistic)
 _WORDS_NEXT = re.compile(r"\s*[:：]?\s*[가-힣A-Za-z「『‘“(]")
 _PERIOD_AFTER = re.compile(r"\s*(?:까지|부터|[~∼～〜])")
+# '(‘26년 완료, 566억원)': a year and the word for its step closing the item; not an attribute
+# ('2018년 개관 예정 주요시설' names the facilities)
+_STEP_DONE_AFTER = re.compile(rf"\s*(?:{'|'.join(STEP_DONE_WORDS)})\s*(?=[,，)）]|$)", re.M)
 _PERIOD_WORD = re.compile(r"\s*(?:까지|부터)")
 _SCHEDULED_AFTER = re.compile(
     r"[ \t]*(?:[가-힣·]+[ \t]+){0,2}[가-힣·]*예정(?:임|이다|입니다)?[ \t.)]*$"
@@ -120,7 +124,9 @@ def _is_step(ctx: Context, d: DateMatch, clause: Clause, in_schedule: bool) -> b
         if in_schedule:  # a history or plan lists its years: '2008년 환경보건법 제정'
             return alone_in_parens or after_colon or leading
         # 'MOU 체결(‘25.)', '확대 개편 추진(’17년)': the year an activity happens
-        return alone_in_parens or (after_colon and closing) or dates_line or scheduled
+        # '설치사업(‘26년 완료, 566억원)', '’40년 준공': the year a step is done in
+        done = bool(_STEP_DONE_AFTER.match(text, d.end))
+        return alone_in_parens or (after_colon and closing) or dates_line or scheduled or done
     if in_schedule:
         return True
     return (
