@@ -22,6 +22,8 @@ def test_every_money_exclusion_has_a_name_and_a_reason():
     ("text", "kept"),
     [
         ("- 발표료 4인 * 200천원 * 4회 = 3,200천원\n", ["3,200천원"]),  # product_factor
+        # a note mark opening its line multiplies nothing
+        ("○ (심사대상) 일반투자사업 *\n* 40억원～300억원 미만 시 사업\n", ["40억원", "300억원"]),
         ("○ 민관협력포럼 개최 46,800천원 = 46,800천원\n", ["46,800천원"]),  # restated_heading
         (
             "구분\t내역\t금액\n사무관리비\t○ 포럼 개최 46,800천원\t= 46,800천원\n",

@@ -39,6 +39,14 @@ D = dt.date
         ("- 2-1단계 사업(‘16.1.~’24.7.) ▹ 260억원(시), 준공\n", "260억원", None),
         ("○ 연구용역 '24.4.17. ~ '25.3.17. / 184백만원\n", "184백만원", None),
         ("○ 지방세 5조 3,267억원(2,252억↑)\n", "2,252억", None),
+        # a period open at its end in the amount's bracket: work running on, not one year's
+        ("○ 기본계획 수립 용역 착수 (‘24. 7.~, 787 백만원 )\n", "787 백만원", None),
+        # the year opening the bracket after an amount beats its block's period
+        (
+            "□ 정주환경 개선사업\n- 사업기간 : ’23.∼’25.(계속)\n- 사 업 비 : 1,000백만원 (‘25년, 시 500)\n",
+            "1,000백만원",
+            2025,
+        ),
         # a cap keeps the year in force; a rate too
         ("Ⅲ. 2025년 주요업무계획\n□ 주거지원\n○ 이사비 최대 30만원 지원\n", "30만원", 2025),
         # a heading that starts with a year scopes its part

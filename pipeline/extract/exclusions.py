@@ -45,9 +45,16 @@ _EQUALS = re.compile(r"^\s*=\s*$")
 def _product_factor(m: MoneyMention, ctx: Context, near: Around[MoneyMention]) -> bool:
     if m.how not in ("written", "part"):
         return False
-    after = ctx.text[m.end : min(m.clause.end, m.end + 6)]
-    before = ctx.text[max(m.clause.start, m.start - 4) : m.start]
-    return bool(_TIMES_AFTER.match(after) or _TIMES_BEFORE.search(before))
+    text = ctx.text
+    after = text[m.end : min(m.clause.end, m.end + 6)]
+    before = text[max(m.clause.start, m.start - 4) : m.start]
+    if _TIMES_AFTER.match(after):
+        return True
+    if not _TIMES_BEFORE.search(before):
+        return False
+    # '* 40억원～300억원 미만 시 사업': a note mark opening its line multiplies nothing
+    line_start = text.rfind("\n", 0, m.start) + 1
+    return bool(text[line_start : m.start].strip(" \t*※"))
 
 
 def _restated_heading(m: MoneyMention, ctx: Context, near: Around[MoneyMention]) -> bool:

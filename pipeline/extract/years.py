@@ -74,12 +74,18 @@ _MULTI_YEAR = re.compile(
 
 # A year in the bracket right after an amount: '3조 5,682억원(’24년 최종)', '(’23년 결산 기준)'.
 _YEAR_AFTER = re.compile(
-    rf"\s*[(（]\s*(?P<y>(?:19|20)\d\d|[{re.escape(APOSTROPHES)}]\d\d)\s*년도?\s*(?:당초|최종|본예산|추경|결산|예산|기준)?[^)）~∼～]{{0,8}}[)）]"
+    rf"\s*[(（]\s*(?P<y>(?:19|20)\d\d|[{re.escape(APOSTROPHES)}]\d\d)\s*년도?\s*(?:당초|최종|본예산|추경|결산|예산|기준)?"
+    rf"(?:[^)）~∼～]{{0,8}}[)）]|\s*[,，](?![^)）]*[~∼～]))"  # '1,000백만원(‘25년, 시 500, 구 500)'
 )
 
 # A period written in the amount's phrase: (‘16.1.~’24.7.), 2023~2033, ('25~'40년).
 _PERIOD_IN = re.compile(
     rf"(?P<a>(?:19|20)\d\d|[{re.escape(APOSTROPHES)}]\d\d)(?:\s*[.년]\s*(?:\d{{1,2}}\s*[.월]?(?:\s*\d{{1,2}}\s*[.일]?)?)?)?\s*[{re.escape(RANGE_SIGNS)}]\s*(?P<b>(?:19|20)\d\d|[{re.escape(APOSTROPHES)}]\d\d)"
+)
+
+# A period open at its end inside the amount's bracket: '(‘24. 7.~, 787백만원)'.
+_OPEN_PERIOD_IN = re.compile(
+    rf"(?P<a>{_Y_ANY})(?:\s*[.년]\s*(?:\d{{1,2}}\s*[.월]?)?)?\s*[{re.escape(RANGE_SIGNS)}]\s*(?=[,，)）])"
 )
 
 _HEADING_DECORATION = " ●○□■-·'‘’`\t"
@@ -233,11 +239,17 @@ def stated_year(
     span = _period_in(phrase) or _period_in(bracket)
     if span is not None:  # '사업(‘16.1.~’24.7.) ▹ 260억원', '(‘24.10.~’25.10, 41억원)'
         return None, span
+    if bracket and (opened := _OPEN_PERIOD_IN.search(bracket)):
+        # '용역 착수(‘24. 7.~, 787백만원)': the cost of work running on from then
+        return None, (_year_text(ctx, opened.group("a")), None)
     yearly = None if tokens else _YEARLY_BREAKDOWN.match(text, m.end, min(len(text), m.end + 80))
     if yearly:  # '30억원 (’23년 10억원, '24년 20억원)': a total over the years it lists
         a, b = _year_text(ctx, yearly.group("a")), _year_text(ctx, yearly.group("b"))
         if a < b:
             return None, (a, b)
+    own = _YEAR_AFTER.match(text, m.end, min(len(text), m.end + 30))
+    if not tokens and own:  # '3조 5,682억원(’24년 최종)': the year the bracket after it gives
+        return _year_text(ctx, own.group("y")), none
     if not tokens and _PROJECT_COST_LABEL.fullmatch(label.strip(_HEADING_DECORATION + "ㅇ◦◾▪•*")):
         span = _block_period(ctx, m)
         if span is not None:  # '○ 사 업 비 : 119억원 / 지원기간 : 2023년 ~ 2033년'
@@ -245,9 +257,6 @@ def stated_year(
     if tokens:
         year, fiscal = tokens[-1][:2]
         return (year if fiscal else None), none
-    own = _YEAR_AFTER.match(text, m.end, min(len(text), m.end + 30))
-    if own:  # '3조 5,682억원(’24년 최종)': the year the bracket after it gives
-        return _year_text(ctx, own.group("y")), none
     if bracket:  # '2023년도 사업 추진 (3개구, 6지구, 4,350백만원)': the bracket's own year
         around = year_tokens(bracket, ctx.doc_year) or year_tokens(
             _words_before_bracket(ctx, clause, m), ctx.doc_year
