@@ -31,6 +31,7 @@ from pipeline.vocab import (
     HALF_SHORT,
     MONEY_UNIT_RE,
     MONTH_PARTS,
+    MONTH_TENTHS,
     RANGE_SIGNS,
     RECURRENCE_WORDS,
     RELATIVE_YEAR_WORDS,
@@ -109,7 +110,7 @@ _CLOCK = r"\d{1,2}\s*:\s*\d{2}"
 _TAIL = re.compile(
     rf"(?:\s*\(\s*[{WEEKDAYS}]\s*\))?"
     rf"(?:\s*{_CLOCK}(?:\s*{_RANGE_CLASS}\s*{_CLOCK})?|\s*\d{{1,2}}\s*시)?"
-    rf"(?:\s*[{MONTH_PARTS}](?![가-힣]))?"
+    rf"(?:\s*(?:{'|'.join(MONTH_TENTHS)})|\s*[{MONTH_PARTS}](?![가-힣]))?"
 )
 # A range sign between two points; '-' only between numbers ('2016.03 - 2016.12').
 _RANGE = re.compile(rf"\s*(?:{_RANGE_CLASS}|-(?=\s*[\d{re.escape(APOSTROPHES)}]))\s*")

@@ -61,6 +61,10 @@ class FlatGridSettings:
     max_label_chars: int = 30
     # A grid is kept when at least this many rows add up (one could add up by chance).
     min_rows: int = 2
+    # A row of step names flattened above its row of dates (:mod:`pipeline.extract.schedules`):
+    # at most this many cells, and a label longer than this is a sentence, not a cell.
+    max_step_cells: int = 24
+    max_step_label_chars: int = 40
 
 
 FLAT_GRIDS = FlatGridSettings()

@@ -114,6 +114,7 @@ STEP_EVENT_WORDS = (*STEP_DONE_WORDS, "예정", "시행", "추진")
 RELATIVE_YEAR_WORDS = ("연말", "연초", "올해", "금년", "당해연도", "년말", "년초")
 # A month's part: '3월초', '3월중', '3월말', '3월경' (precision stays month).
 MONTH_PARTS = "초중말경"
+MONTH_TENTHS = ("상순", "중순", "하순", "초순")  # '8월 중순': a part of the month, still the month
 # Words after a year that make it a bound or a comparison, not a fiscal year or a step:
 # ’15년 대비, '12년까지, '06년부터, '19년 이후.
 YEAR_BOUND_WORDS = ("대비", "까지", "부터", "이후", "이전", "이래")

@@ -284,6 +284,11 @@ def test_a_row_of_step_names_flattened_above_its_row_of_dates():
     ]
     # one label too many or too few: which date is whose cannot be told
     assert _steps("□ 절차\n접수\n검증\n발표\n6.11.\n6.14.\n") == []
+    # blank lines between the cells are no cells; a part of the month is still the month
+    text = "2. 지원절차\n\n모집공고\n\n신청·접수\n\n’26. 07. 00.\n’26. 8월 중순\n \n※ 변경 가능\n"
+    assert _steps(text) == [("’26. 07. 00.", "모집공고"), ("’26. 8월 중순", "신청·접수")]
+    # one date under one word is as often a grid's header
+    assert _steps("구분\n운영\n3분기\n-\n") == []
 
 
 def test_a_forms_event_date_labels_name_their_dates():

@@ -26,6 +26,7 @@ from pipeline.extract.exclusions import excluded_date
 from pipeline.extract.mentions import DateMention
 from pipeline.extract.phrases import clean, has_content, task_from
 from pipeline.model import Cell, ScheduleRow, Table
+from pipeline.settings import FLAT_GRIDS
 from pipeline.spans import lines
 from pipeline.vocab import (
     BOX_MARKERS,
@@ -188,13 +189,32 @@ def _next_to_any(text: str, d: DateMatch, others: list[DateMatch]) -> bool:
 _MARKED_LINE = re.compile(
     rf"^\s*(?:[{BOX_MARKERS}{CIRCLE_BULLETS}{NOTE_MARKS}{ROMAN_NUMERALS}\-·▶▷■<\[]|\d+\s*[.)]\s)"
 )
-_FLAT_LABEL_MAX_CHARS = 40
 
 
 def _line_at(text: str, pos: int) -> tuple[int, int]:
     lo = text.rfind("\n", 0, pos) + 1
     hi = text.find("\n", pos)
     return lo, len(text) if hi < 0 else hi
+
+
+def _line_above(text: str, lo: int) -> tuple[int, int] | None:
+    """The nearest line above the one starting at ``lo`` that is not blank."""
+    while lo > 0:
+        a, b = _line_at(text, lo - 1)
+        if text[a:b].strip():
+            return a, b
+        lo = a
+    return None
+
+
+def _line_below(text: str, hi: int) -> tuple[int, int] | None:
+    """The nearest line below the one ending at ``hi`` that is not blank."""
+    while hi < len(text):
+        a, b = _line_at(text, hi + 1)
+        if text[a:b].strip():
+            return a, b
+        hi = b
+    return None
 
 
 def _only_dates(line: str) -> bool:
@@ -209,7 +229,7 @@ def _only_dates(line: str) -> bool:
 
 def _is_flat_label(line: str) -> bool:
     return (
-        0 < len(line.strip()) <= _FLAT_LABEL_MAX_CHARS
+        0 < len(line.strip()) <= FLAT_GRIDS.max_step_label_chars
         and has_content(line)
         and not _MARKED_LINE.match(line)
         and not line.rstrip().endswith((":", "："))
@@ -220,32 +240,29 @@ def _is_flat_label(line: str) -> bool:
 def _flattened_row_label(text: str, clause: Clause) -> str | None:
     """'신청접수 ⏎ 서류검증 ⏎ 발표 ⏎ 6.11. ~ 6.13. ⏎ 6.14. ~ 7.4. ⏎ 7.8.': a table row of step
     names a converter wrote one cell per line, then its row of dates. When a run of n lines of
-    only dates follows a run of exactly n label lines, the k-th date is the k-th label's."""
+    only dates (n ≥ 2; blank lines between are no cells) follows a run of exactly n label
+    lines, the k-th date is the k-th label's."""
     lo, hi = _line_at(text, clause.start)
     if not _only_dates(text[lo:hi]):
         return None
     run = [(lo, hi)]
-    while run[0][0] > 0:  # date lines above
-        a, b = _line_at(text, run[0][0] - 1)
-        if not _only_dates(text[a:b]):
-            break
-        run.insert(0, (a, b))
+    cap = FLAT_GRIDS.max_step_cells  # a long run of dates is a calendar, not one table row
+    while (above := _line_above(text, run[0][0])) and _only_dates(text[slice(*above)]):
+        run.insert(0, above)  # date lines above (blank lines between are no cells)
+        if len(run) > cap:
+            return None
     index = len(run) - 1
-    while run[-1][1] < len(text):  # and below
-        a, b = _line_at(text, run[-1][1] + 1)
-        if not _only_dates(text[a:b]):
-            break
-        run.append((a, b))
+    while (below := _line_below(text, run[-1][1])) and _only_dates(text[slice(*below)]):
+        run.append(below)  # and below
+        if len(run) > cap:
+            return None
     labels: list[str] = []
-    pos = run[0][0]
-    while pos > 0 and len(labels) <= len(run):
-        a, b = _line_at(text, pos - 1)
-        if not _is_flat_label(text[a:b]):
-            break
-        labels.insert(0, text[a:b])
-        pos = a
-    if len(labels) != len(run):
-        return None
+    line = _line_above(text, run[0][0])
+    while line and _is_flat_label(text[slice(*line)]) and len(labels) <= len(run):
+        labels.insert(0, text[slice(*line)])
+        line = _line_above(text, line[0])
+    if len(run) < 2 or len(labels) != len(run):
+        return None  # one date under one word is a grid's header as often as a step
     return clean(labels[index])
 
 
