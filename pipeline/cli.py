@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import sys
+import threading
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -21,17 +25,42 @@ from rich.table import Table as RichTable
 
 from pipeline import __version__
 from pipeline.errors import OutputLockedError
+from pipeline.ingest import FORMATS
 from pipeline.run import DEFAULT_BATCH_SIZE
 from pipeline.workers import WorkerSettings
 
 _WORKERS = WorkerSettings()
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorSettings:
+    """How the CLI reports to an operator (none of it changes a row)."""
+
+    # Off a terminal (cron, CI, a log file), a progress line this often instead of a bar.
+    progress_every_s: float = 30.0
+
+
+OPERATOR = OperatorSettings()
+
+
+def formats_read() -> str:
+    """Every format the readers take, from the format map: '.txt converted text (…); …'."""
+    by_name: dict[str, list[str]] = {}
+    described: dict[str, str] = {}
+    for suffix, option in FORMATS.items():
+        by_name.setdefault(option.name, []).append(f".{suffix}")
+        described.setdefault(option.name, option.description)
+    return "; ".join(f"{'/'.join(sfx)} {described[n]}" for n, sfx in by_name.items())
+
 
 app = typer.Typer(
     name="gyeoljae",
     help=(
         "Turn Korean administrative documents (결재문서, 주요업무 보고, 사업설명서) into Parquet "
         "tables you can query with DuckDB or pandas.\n\n"
-        "Start with:  gyeoljae ingest data/raw --out data/processed"
+        f"Reads: {formats_read()}.\n\n"
+        "Start with:  gyeoljae ingest data/raw --out data/processed\n\n"
+        "Then:  gyeoljae sql --from data/processed  (SQL over the tables)"
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -41,7 +70,12 @@ console = Console()
 err_console = Console(stderr=True)
 
 RawDir = Annotated[
-    Path, typer.Argument(help="Folder (or single file) of documents: .txt, .md, .html.")
+    Path,
+    typer.Argument(
+        help="Folder (or single file) of documents: "
+        + ", ".join(f".{suffix}" for suffix in FORMATS)
+        + "."
+    ),
 ]
 OutDir = Annotated[
     Path, typer.Option("--out", "-o", help="Where the Parquet tables go (one folder per table).")
@@ -145,6 +179,14 @@ def ingest(
             min=1,
         ),
     ] = _WORKERS.memory_mb,
+    progress_every: Annotated[
+        float,
+        typer.Option(
+            "--progress-every",
+            help="When the output is not a terminal (cron, CI), print a progress line this often (seconds) instead of a bar.",
+            min=0.05,
+        ),
+    ] = OPERATOR.progress_every_s,
 ) -> None:
     """Ingest every document in RAW_DIR into the tables under --out.
 
@@ -189,6 +231,7 @@ def ingest(
                     time_budget_s=time_budget,
                     memory_mb=memory_mb,
                     dask=dask,
+                    progress_every=progress_every,
                 )
             )
     except OutputLockedError as exc:
@@ -204,8 +247,9 @@ def ingest(
     raise typer.Exit(1 if summary.docs_failed else 0)
 
 
-def _run_flow(raw_dir: Path, out: Path, *, dask: str | None, **params):  # type: ignore[no-untyped-def]
-    """The Prefect ingest flow, with a progress bar; the caller holds the output's lock."""
+def _run_flow(raw_dir: Path, out: Path, *, dask: str | None, progress_every: float, **params):  # type: ignore[no-untyped-def]
+    """The Prefect ingest flow, with its progress (a bar on a terminal, else a line every
+    ``progress_every`` seconds); the caller holds the output's lock."""
     from flows.ingest import dask_runner, ingest_flow, set_progress
 
     flow_fn = ingest_flow
@@ -213,21 +257,83 @@ def _run_flow(raw_dir: Path, out: Path, *, dask: str | None, **params):  # type:
         flow_fn = ingest_flow.with_options(
             task_runner=dask_runner(None if dask == "local" else dask)
         )
-    with Progress(
-        TextColumn("[bold]ingesting[/]"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("documents"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as progress:
-        bar = progress.add_task("ingest", total=None)
-        set_progress(lambda n: progress.advance(bar, n))
+    with _progress_reporter(progress_every) as (advance, set_total):
+        set_progress(advance, total=set_total)
         try:
             return flow_fn(raw_dir=str(raw_dir), out_dir=str(out), caller_holds_lock=True, **params)
         finally:
             set_progress(None)
+
+
+@contextlib.contextmanager
+def _progress_reporter(every_s: float):  # type: ignore[no-untyped-def]
+    """``(advance, set_total)`` callbacks: a rich bar counting documents against the plan's
+    total on a terminal; otherwise :class:`ProgressLines` on stderr."""
+    if err_console.is_terminal:
+        with Progress(
+            TextColumn("[bold]ingesting[/]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("documents"),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+        ) as progress:
+            bar = progress.add_task("ingest", total=None)
+            yield (
+                lambda n: progress.advance(bar, n),
+                lambda total: progress.update(bar, total=total),
+            )
+        return
+    lines = ProgressLines(every_s, sys.stderr)
+    with lines:
+        yield lines.advance, lines.set_total
+
+
+class ProgressLines:
+    """Progress for a log, not a terminal: a line every ``every_s`` seconds while the run
+    goes on ('ingesting: 400/1200 documents (33 %), 95 s'), and one at the end."""
+
+    def __init__(self, every_s: float, stream) -> None:  # type: ignore[no-untyped-def]
+        self.every_s = every_s
+        self.stream = stream
+        self.done = 0
+        self.total: int | None = None
+        self._t0 = time.monotonic()
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._tick, name="progress-lines", daemon=True)
+
+    def set_total(self, total: int) -> None:
+        with self._lock:
+            self.total = total
+
+    def advance(self, n: int) -> None:
+        with self._lock:
+            self.done += n
+
+    def line(self) -> str:
+        with self._lock:
+            done, total = self.done, self.total
+        elapsed = f"{time.monotonic() - self._t0:.0f} s"
+        if total is None:
+            return f"ingesting: planning the run (hashing the input), {elapsed}"
+        share = f" ({100 * done // total} %)" if total else ""
+        return f"ingesting: {done}/{total} documents{share}, {elapsed}"
+
+    def _tick(self) -> None:
+        while not self._stop.wait(self.every_s):
+            print(self.line(), file=self.stream, flush=True)
+
+    def __enter__(self) -> ProgressLines:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        if self.total is not None:
+            print(self.line(), file=self.stream, flush=True)
 
 
 def _print_summary(s) -> None:  # type: ignore[no-untyped-def]
@@ -259,11 +365,32 @@ def _print_summary(s) -> None:  # type: ignore[no-untyped-def]
         shown = ", ".join(rels[:5]) + (f" and {len(rels) - 5} more" if len(rels) > 5 else "")
         console.print(f"skipped {shown}: {why}", markup=False, highlight=False)
     console.print(f"output: {Path(s.out_dir).resolve()}", markup=False, highlight=False)
-    console.print(
-        "query:  duckdb -c \"from read_parquet('"
-        + str(Path(s.out_dir))
-        + "/budgets/**/*.parquet', hive_partitioning=true) limit 5\""
-    )
+    for line in next_steps(Path(s.out_dir), failed=bool(s.docs_failed)):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def self_command() -> str:
+    """How to call this gyeoljae again from a shell: the script this process runs, when it is
+    one (``.venv/bin/gyeoljae``, made absolute), else ``gyeoljae``."""
+    argv0 = Path(sys.argv[0])
+    if argv0.name == "gyeoljae" and argv0.is_file():
+        return shlex.quote(str(argv0.absolute()))
+    return "gyeoljae"
+
+
+def next_steps(out: Path, *, failed: bool = False) -> list[str]:
+    """The lines printed after a run: commands that work pasted as they are, from anywhere."""
+    me, where = self_command(), shlex.quote(str(out.absolute()))
+    lines = [
+        f"query:  {me} sql --from {where} "
+        + shlex.quote(
+            "select department, title, year, item, amount_krw from budget_context limit 5"
+        ),
+        f"shell:  {me} sql --from {where}",
+    ]
+    if failed:
+        lines.append(f"failed: {me} errors --out {where}")
+    return lines
 
 
 @app.command()
@@ -349,17 +476,163 @@ def show(
 
 
 @app.command()
+def sql(
+    query: Annotated[
+        str | None,
+        typer.Argument(
+            help="SQL to run (several statements: end each with ';'). Without it, a shell that reads statements from the terminal, or from a pipe."
+        ),
+    ] = None,
+    from_dir: Annotated[
+        Path, typer.Option("--from", help="The output folder to query (gyeoljae ingest --out).")
+    ] = Path("data/processed"),
+    csv: Annotated[
+        Path | None,
+        typer.Option("--csv", help="Write the (last) query's whole result to this CSV file."),
+    ] = None,
+    parquet: Annotated[
+        Path | None,
+        typer.Option(
+            "--parquet", help="Write the (last) query's whole result to this Parquet file."
+        ),
+    ] = None,
+) -> None:
+    """SQL (DuckDB) over the tables of an output folder: one view per table
+    (documents, sections, tables, projects, budgets, schedules, errors, runs) and
+    [bold]budget_context[/]: each budgets row with its document's department and title, its
+    project, year, item, amount, distinct_money (not a total, not a restatement: sum these)
+    and the source text around the amount.
+
+    The views read the last committed run, never a half-written one. Columns:
+    docs/tables.md; budget_context's: the README. Shell: .tables, .schema VIEW, .quit.
+    Exit code 1 if a statement failed, 2 if the folder holds no output.
+    """
+    from pipeline.sql import NoOutputError, connect, export, render, run_statements, shell
+
+    if csv and parquet:
+        err_console.print("[red]error:[/] pass --csv or --parquet, not both")
+        raise typer.Exit(2)
+    try:
+        con, snapshot = connect(from_dir)
+    except NoOutputError as exc:
+        err_console.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    for w in snapshot.warnings:
+        err_console.print(f"[yellow]warning:[/] {escape(w)}")
+    import duckdb
+
+    target = csv or parquet
+    if target is not None:
+        text = query if query is not None else sys.stdin.read()
+        try:
+            n = export(con, text, target, "csv" if csv else "parquet")
+        except (duckdb.Error, ValueError) as exc:
+            err_console.print(f"[red]error:[/] {escape(str(exc))}")
+            raise typer.Exit(1) from None
+        console.print(f"wrote {n} rows to {target}", markup=False, highlight=False)
+        return
+    if query is None:
+        failed = shell(con, sys.stdin, sys.stdout, sys.stderr)
+        raise typer.Exit(1 if failed and not sys.stdin.isatty() else 0)
+    try:
+        for result in run_statements(con, query):
+            for line in render(result):
+                print(line)
+    except duckdb.Error as exc:
+        err_console.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(1) from None
+
+
+@app.command("errors")
+def list_errors(
+    run_id: Annotated[
+        str | None,
+        typer.Option("--run", help="The run to list (a runs.run_id); default: the last run."),
+    ] = None,
+    out: OutDir = Path("data/processed"),
+) -> None:
+    """List the documents that failed in the last run (or in --run RUN_ID): file, stage and
+    why. Exit code 2 if there is no such run."""
+    from pipeline.store import SNAPSHOTS, OutputStore
+
+    store = OutputStore(out)
+    runs = sorted(store.read("runs").to_pylist(), key=lambda r: r["finished_at"])
+    if not runs:
+        err_console.print(f"[red]error:[/] no run recorded in {escape(str(out))} yet")
+        raise typer.Exit(2)
+    by_id = {r["run_id"]: r for r in runs}
+    run = runs[-1] if run_id is None else by_id.get(run_id)
+    if run is None:
+        known = ", ".join(r["run_id"] for r in runs[-5:])
+        err_console.print(
+            f"[red]error:[/] no run {escape(str(run_id))} in {escape(str(out))} "
+            f"(the last ones: {escape(known)})"
+        )
+        raise typer.Exit(2)
+    snapshot = store.root / SNAPSHOTS / run["run_id"]
+    current = store.current
+    note = ""
+    if current is not None and current.name == run["run_id"]:
+        rows = store.read("errors").to_pylist()
+    elif (snapshot / "errors").is_dir():
+        rows = _snapshot_errors(snapshot)
+    else:
+        rows = [e for e in store.read("errors").to_pylist() if e["run_id"] == run["run_id"]]
+        note = (
+            " (its snapshot is no longer kept: listed are the failures it first recorded "
+            "that still fail)"
+        )
+    finished = run["finished_at"].strftime("%Y-%m-%d %H:%M:%S UTC")
+    console.print(
+        f"run {run['run_id']} ({run['mode']}, finished {finished}): "
+        f"{run['docs_failed']} of {run['docs_seen']} documents failed{note}",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+    for e in sorted(rows, key=lambda e: e["source_path"]):
+        console.print(
+            f"{e['source_path']}\t{e['stage']}\t{e['message']}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+def _snapshot_errors(snapshot: Path) -> list[dict]:  # type: ignore[type-arg]
+    """The errors rows of one kept snapshot (an earlier run's failures)."""
+    import pyarrow.dataset as ds
+
+    from schemas import SCHEMAS
+
+    parts = sorted(str(p) for p in (snapshot / "errors").glob("*.parquet"))
+    if not parts:
+        return []
+    return ds.dataset(parts, schema=SCHEMAS["errors"], format="parquet").to_table().to_pylist()
+
+
+@app.command()
 def serve(
     raw_dir: RawDir = Path("data/raw"),
     out: OutDir = Path("data/processed"),
     cron: Annotated[
         str, typer.Option(help="When to run, as a cron expression (default: 02:00 every night).")
     ] = "0 2 * * *",
+    port: Annotated[
+        int,
+        typer.Option(help="Port of the local Prefect server and its UI (127.0.0.1).", min=1),
+    ] = 4200,
+    ui: Annotated[
+        bool, typer.Option("--ui/--no-ui", help="Serve the Prefect UI on the local server.")
+    ] = True,
 ) -> None:
     """Serve the nightly ingest on a schedule with Prefect (UI, run history, retries, logs).
 
     Uses the Prefect server that PREFECT_API_URL names; without one, starts a local server
-    (loopback, SQLite under PREFECT_HOME) and stops it when you stop this command (Ctrl-C).
+    (127.0.0.1:PORT, SQLite under PREFECT_HOME) with Prefect's UI on http://127.0.0.1:PORT,
+    and stops it when you stop this command (Ctrl-C or SIGTERM). Once the deployment is
+    registered it prints the command that starts a run now, from another shell.
+    Scheduled and triggered runs record mode = nightly in the runs table.
     """
     import signal
 
@@ -369,29 +642,48 @@ def serve(
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    if os.environ.get("PREFECT_API_URL"):
-        from flows.serve import serve_nightly
-
-        console.print(
-            f"serving the nightly ingest on {os.environ['PREFECT_API_URL']} (cron {cron!r})"
-        )
-        try:
-            serve_nightly(raw, outp, cron)
-        except KeyboardInterrupt:
-            console.print("stopped")
-        return
     from flows.serve import local_prefect_server
 
-    with local_prefect_server() as url:
-        os.environ["PREFECT_API_URL"] = url
-        from flows.serve import serve_nightly
+    def say(line: str) -> None:
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
 
-        console.print(
-            f"local Prefect server at {url}; serving the nightly ingest (cron {cron!r}); Ctrl-C stops both"
-        )
-        with contextlib.suppress(KeyboardInterrupt):
-            serve_nightly(raw, outp, cron)
-        console.print("stopping the local Prefect server")
+    api = os.environ.get("PREFECT_API_URL")
+    if api:
+        say(f"Prefect server: {api} (PREFECT_API_URL); runs show in that server's UI")
+        _serve_deployment(api, raw, outp, cron, say)
+        return
+    try:
+        with local_prefect_server(port=port, ui=ui) as server:
+            os.environ["PREFECT_API_URL"] = server.api_url
+            say(f"local Prefect server at {server.api_url} (SQLite under PREFECT_HOME)")
+            if server.ui_url:
+                say(f"Prefect UI: {server.ui_url}")
+            else:
+                say(f"{server.ui_off_reason}; the API and the schedule work without it")
+            with contextlib.suppress(KeyboardInterrupt):
+                _serve_deployment(server.api_url, raw, outp, cron, say)
+            say("stopping the local Prefect server")
+    except RuntimeError as exc:  # the port is taken, or the server did not start
+        err_console.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+
+
+def _serve_deployment(api: str, raw: str, out: str, cron: str, say) -> None:  # type: ignore[no-untyped-def]
+    """Serve the nightly deployment until interrupted; print the trigger line once the server
+    knows the deployment (before that, the line would fail)."""
+    from flows.serve import serve_nightly, trigger_command, wait_for_deployment
+
+    def announce() -> None:
+        if wait_for_deployment(api):
+            say(f"serving the nightly ingest of {raw} into {out} (cron {cron!r}); Ctrl-C stops it")
+            say("run it now, from another shell:")
+            say(f"  {trigger_command(api)}")
+
+    threading.Thread(target=announce, name="announce", daemon=True).start()
+    try:
+        serve_nightly(raw, out, cron)
+    except KeyboardInterrupt:
+        say("stopped")
 
 
 @app.command()

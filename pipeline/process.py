@@ -60,6 +60,7 @@ NOT_ROW_DECIDING = (
     "pipeline/evaluate.py",
     "pipeline/rerun.py",
     "pipeline/run.py",
+    "pipeline/sql.py",
     "pipeline/store.py",
     "pipeline/workers.py",
 )
