@@ -64,10 +64,14 @@ BUDGET_CONTEXT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("flow", "expenditure / revenue (null without evidence)"),
     ("stage", "budget, request, plan, settlement, supplementary"),
     ("page", "page of a PDF original"),
-    ("context", "the source text around the amount, newlines as spaces"),
+    (
+        "context",
+        f"documents.text around the amount ({SQL.context_chars} characters each side), "
+        "newlines as spaces",
+    ),
     ("budget_id", "budgets.budget_id"),
     ("char_start", "span of amount_text in documents.text"),
-    ("char_end", ""),
+    ("char_end", "end of that span"),
 )
 
 # Statements whose result is only a confirmation: the shell prints 'ok', not a table.
@@ -294,8 +298,12 @@ def render(result: Result, settings: SqlSettings = SQL) -> list[str]:
     if result.more:
         out.append(f"({n} rows shown; there are more: add a limit, or export with --csv)")
     else:
-        out.append(f"({n} row{'' if n == 1 else 's'})")
+        out.append(f"({_rows(n)})")
     return out
+
+
+def _rows(n: int) -> str:
+    return f"{n} row" if n == 1 else f"{n} rows"
 
 
 # ── the shell ────────────────────────────────────────────────────────────────
@@ -315,7 +323,7 @@ def dot_command(con: duckdb.DuckDBPyConnection, line: str) -> list[str] | None:
     if word == ".tables":
         names = [*SCHEMAS, BUDGET_CONTEXT]
         counts = [con.execute(f"select count(*) from {n}").fetchone() for n in names]
-        return [f"{n}  ({c[0] if c else 0} rows)" for n, c in zip(names, counts, strict=True)]
+        return [f"{n}  ({_rows(c[0] if c else 0)})" for n, c in zip(names, counts, strict=True)]
     if word == ".schema" and arg.strip():
         rows = con.execute(f"describe {arg.strip()}").fetchall()
         return [f"{r[0]}  {r[1]}" for r in rows]
@@ -377,7 +385,6 @@ def shell(
             return
         with contextlib.suppress(ImportError):
             import readline  # noqa: F401  (input() edits lines and keeps history once imported)
-        print(SHELL_HELP.splitlines()[0], file=stdout)
         while True:
             try:
                 yield input("     ...> " if pending else "gyeoljae> ")
@@ -408,3 +415,10 @@ def shell(
             print(f"error: {exc}", file=stderr)
         stdout.flush()
     return failed
+
+
+def budget_context_markdown() -> str:
+    """The view's documentation as a markdown table (the README shows it; a test compares)."""
+    lines = ["| column | meaning |", "|---|---|"]
+    lines += [f"| `{name}` | {meaning} |" for name, meaning in BUDGET_CONTEXT_COLUMNS]
+    return "\n".join(lines)
