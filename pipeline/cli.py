@@ -302,6 +302,7 @@ class ProgressLines:
         self._t0 = time.monotonic()
         self._stop = threading.Event()
         self._lock = threading.Lock()
+        self._last = ""
         self._thread = threading.Thread(target=self._tick, name="progress-lines", daemon=True)
 
     def set_total(self, total: int) -> None:
@@ -317,13 +318,21 @@ class ProgressLines:
             done, total = self.done, self.total
         elapsed = f"{time.monotonic() - self._t0:.0f} s"
         if total is None:
-            return f"ingesting: planning the run (hashing the input), {elapsed}"
+            return (
+                f"ingesting: starting (the Prefect flow, then the plan of what changed), {elapsed}"
+            )
         share = f" ({100 * done // total} %)" if total else ""
         return f"ingesting: {done}/{total} documents{share}, {elapsed}"
 
+    def _print(self) -> None:
+        line = self.line()
+        if line != self._last:  # the same count and second twice says nothing new
+            print(line, file=self.stream, flush=True)
+            self._last = line
+
     def _tick(self) -> None:
         while not self._stop.wait(self.every_s):
-            print(self.line(), file=self.stream, flush=True)
+            self._print()
 
     def __enter__(self) -> ProgressLines:
         self._thread.start()
@@ -333,7 +342,7 @@ class ProgressLines:
         self._stop.set()
         self._thread.join()
         if self.total is not None:
-            print(self.line(), file=self.stream, flush=True)
+            self._print()
 
 
 def _print_summary(s) -> None:  # type: ignore[no-untyped-def]
@@ -357,13 +366,16 @@ def _print_summary(s) -> None:  # type: ignore[no-untyped-def]
     for w in s.warnings:
         console.print(f"[yellow]warning:[/] {escape(w)}")
     for e in s.errors:  # names and messages are text, never markup ('[/x].hwp')
-        console.print(f"[red]failed[/] {escape(e.source_path)} ({e.stage}): {escape(e.message)}")
+        console.print(
+            f"[red]failed[/] {escape(e.source_path)} ({e.stage}): {escape(e.message)}",
+            soft_wrap=True,
+        )
     reasons: dict[str, list[str]] = {}
     for rel, why in s.skipped:
         reasons.setdefault(why, []).append(rel)
     for why, rels in reasons.items():
         shown = ", ".join(rels[:5]) + (f" and {len(rels) - 5} more" if len(rels) > 5 else "")
-        console.print(f"skipped {shown}: {why}", markup=False, highlight=False)
+        console.print(f"skipped {shown}: {why}", markup=False, highlight=False, soft_wrap=True)
     console.print(f"output: {Path(s.out_dir).resolve()}", markup=False, highlight=False)
     for line in next_steps(Path(s.out_dir), failed=bool(s.docs_failed)):
         console.print(line, markup=False, highlight=False, soft_wrap=True)
@@ -590,13 +602,8 @@ def list_errors(
         highlight=False,
         soft_wrap=True,
     )
-    for e in sorted(rows, key=lambda e: e["source_path"]):
-        console.print(
-            f"{e['source_path']}\t{e['stage']}\t{e['message']}",
-            markup=False,
-            highlight=False,
-            soft_wrap=True,
-        )
+    for e in sorted(rows, key=lambda e: e["source_path"]):  # tab-separated, for cut and awk
+        print(f"{e['source_path']}\t{e['stage']}\t{' '.join(e['message'].split())}")
 
 
 def _snapshot_errors(snapshot: Path) -> list[dict]:  # type: ignore[type-arg]
