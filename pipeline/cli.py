@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shlex
 import sys
 import threading
-import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -26,31 +23,11 @@ from rich.table import Table as RichTable
 from pipeline import __version__
 from pipeline.errors import OutputLockedError
 from pipeline.ingest import FORMATS
+from pipeline.operator import OPERATOR, ProgressLines, formats_read, next_steps
 from pipeline.run import DEFAULT_BATCH_SIZE
 from pipeline.workers import WorkerSettings
 
 _WORKERS = WorkerSettings()
-
-
-@dataclass(frozen=True, slots=True)
-class OperatorSettings:
-    """How the CLI reports to an operator (none of it changes a row)."""
-
-    # Off a terminal (cron, CI, a log file), a progress line this often instead of a bar.
-    progress_every_s: float = 30.0
-
-
-OPERATOR = OperatorSettings()
-
-
-def formats_read() -> str:
-    """Every format the readers take, from the format map: '.txt converted text (…); …'."""
-    by_name: dict[str, list[str]] = {}
-    described: dict[str, str] = {}
-    for suffix, option in FORMATS.items():
-        by_name.setdefault(option.name, []).append(f".{suffix}")
-        described.setdefault(option.name, option.description)
-    return "; ".join(f"{'/'.join(sfx)} {described[n]}" for n, sfx in by_name.items())
 
 
 app = typer.Typer(
@@ -290,61 +267,6 @@ def _progress_reporter(every_s: float):  # type: ignore[no-untyped-def]
         yield lines.advance, lines.set_total
 
 
-class ProgressLines:
-    """Progress for a log, not a terminal: a line every ``every_s`` seconds while the run
-    goes on ('ingesting: 400/1200 documents (33 %), 95 s'), and one at the end."""
-
-    def __init__(self, every_s: float, stream) -> None:  # type: ignore[no-untyped-def]
-        self.every_s = every_s
-        self.stream = stream
-        self.done = 0
-        self.total: int | None = None
-        self._t0 = time.monotonic()
-        self._stop = threading.Event()
-        self._lock = threading.Lock()
-        self._last = ""
-        self._thread = threading.Thread(target=self._tick, name="progress-lines", daemon=True)
-
-    def set_total(self, total: int) -> None:
-        with self._lock:
-            self.total = total
-
-    def advance(self, n: int) -> None:
-        with self._lock:
-            self.done += n
-
-    def line(self) -> str:
-        with self._lock:
-            done, total = self.done, self.total
-        elapsed = f"{time.monotonic() - self._t0:.0f} s"
-        if total is None:
-            return (
-                f"ingesting: starting (the Prefect flow, then the plan of what changed), {elapsed}"
-            )
-        share = f" ({100 * done // total} %)" if total else ""
-        return f"ingesting: {done}/{total} documents{share}, {elapsed}"
-
-    def _print(self) -> None:
-        line = self.line()
-        if line != self._last:  # the same count and second twice says nothing new
-            print(line, file=self.stream, flush=True)
-            self._last = line
-
-    def _tick(self) -> None:
-        while not self._stop.wait(self.every_s):
-            self._print()
-
-    def __enter__(self) -> ProgressLines:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        if self.total is not None:
-            self._print()
-
-
 def _print_summary(s) -> None:  # type: ignore[no-untyped-def]
     console.print(f"[bold]gyeoljae run {s.run_id}[/]: {s.status}")
     t = RichTable(show_header=False)
@@ -379,30 +301,6 @@ def _print_summary(s) -> None:  # type: ignore[no-untyped-def]
     console.print(f"output: {Path(s.out_dir).resolve()}", markup=False, highlight=False)
     for line in next_steps(Path(s.out_dir), failed=bool(s.docs_failed)):
         console.print(line, markup=False, highlight=False, soft_wrap=True)
-
-
-def self_command() -> str:
-    """How to call this gyeoljae again from a shell: the script this process runs, when it is
-    one (``.venv/bin/gyeoljae``, made absolute), else ``gyeoljae``."""
-    argv0 = Path(sys.argv[0])
-    if argv0.name == "gyeoljae" and argv0.is_file():
-        return shlex.quote(str(argv0.absolute()))
-    return "gyeoljae"
-
-
-def next_steps(out: Path, *, failed: bool = False) -> list[str]:
-    """The lines printed after a run: commands that work pasted as they are, from anywhere."""
-    me, where = self_command(), shlex.quote(str(out.absolute()))
-    lines = [
-        f"query:  {me} sql --from {where} "
-        + shlex.quote(
-            "select department, title, year, item, amount_krw from budget_context limit 5"
-        ),
-        f"shell:  {me} sql --from {where}",
-    ]
-    if failed:
-        lines.append(f"failed: {me} errors --out {where}")
-    return lines
 
 
 @app.command()
@@ -565,57 +463,17 @@ def list_errors(
 ) -> None:
     """List the documents that failed in the last run (or in --run RUN_ID): file, stage and
     why. Exit code 2 if there is no such run."""
-    from pipeline.store import SNAPSHOTS, OutputStore
+    from pipeline.operator import NoSuchRun, run_failures
 
-    store = OutputStore(out)
-    runs = sorted(store.read("runs").to_pylist(), key=lambda r: r["finished_at"])
-    if not runs:
-        err_console.print(f"[red]error:[/] no run recorded in {escape(str(out))} yet")
-        raise typer.Exit(2)
-    by_id = {r["run_id"]: r for r in runs}
-    run = runs[-1] if run_id is None else by_id.get(run_id)
-    if run is None:
-        known = ", ".join(r["run_id"] for r in runs[-5:])
-        err_console.print(
-            f"[red]error:[/] no run {escape(str(run_id))} in {escape(str(out))} "
-            f"(the last ones: {escape(known)})"
-        )
-        raise typer.Exit(2)
-    snapshot = store.root / SNAPSHOTS / run["run_id"]
-    current = store.current
-    note = ""
-    if current is not None and current.name == run["run_id"]:
-        rows = store.read("errors").to_pylist()
-    elif (snapshot / "errors").is_dir():
-        rows = _snapshot_errors(snapshot)
-    else:
-        rows = [e for e in store.read("errors").to_pylist() if e["run_id"] == run["run_id"]]
-        note = (
-            " (its snapshot is no longer kept: listed are the failures it first recorded "
-            "that still fail)"
-        )
-    finished = run["finished_at"].strftime("%Y-%m-%d %H:%M:%S UTC")
-    console.print(
-        f"run {run['run_id']} ({run['mode']}, finished {finished}): "
-        f"{run['docs_failed']} of {run['docs_seen']} documents failed{note}",
-        markup=False,
-        highlight=False,
-        soft_wrap=True,
-    )
+    try:
+        failures = run_failures(out, run_id)
+    except NoSuchRun as exc:
+        err_console.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    console.print(failures.headline(), markup=False, highlight=False, soft_wrap=True)
+    rows = failures.rows
     for e in sorted(rows, key=lambda e: e["source_path"]):  # tab-separated, for cut and awk
         print(f"{e['source_path']}\t{e['stage']}\t{' '.join(e['message'].split())}")
-
-
-def _snapshot_errors(snapshot: Path) -> list[dict]:  # type: ignore[type-arg]
-    """The errors rows of one kept snapshot (an earlier run's failures)."""
-    import pyarrow.dataset as ds
-
-    from schemas import SCHEMAS
-
-    parts = sorted(str(p) for p in (snapshot / "errors").glob("*.parquet"))
-    if not parts:
-        return []
-    return ds.dataset(parts, schema=SCHEMAS["errors"], format="parquet").to_table().to_pylist()
 
 
 @app.command()

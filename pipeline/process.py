@@ -58,6 +58,7 @@ NOT_ROW_DECIDING = (
     "pipeline/checks.py",
     "pipeline/cli.py",
     "pipeline/evaluate.py",
+    "pipeline/operator.py",
     "pipeline/rerun.py",
     "pipeline/run.py",
     "pipeline/sql.py",

@@ -14,6 +14,7 @@ from pathlib import Path
 from conftest import RAW, REPO, SEED_000, SEED_003
 
 from pipeline.ingest import FORMATS, FormatOption
+from pipeline.operator import formats_read
 from pipeline.run import ingest
 from pipeline.workers import WorkerSettings
 
@@ -50,11 +51,9 @@ def test_help_names_every_format_of_the_format_map(monkeypatch):
         assert f".{suffix}" in said, suffix
         assert " ".join(option.description.split()) in said
     # a reader added to the map (legacy .hwp, say) is named with no other change
-    from pipeline import cli
-
     hwp = FormatOption("hwp", FORMATS["hwpx"].reader, "legacy HWP (Hangul 97–2018 binary)")
     monkeypatch.setitem(FORMATS, "hwp", hwp)
-    assert ".hwp legacy HWP (Hangul 97–2018 binary)" in cli.formats_read()
+    assert ".hwp legacy HWP (Hangul 97–2018 binary)" in formats_read()
 
 
 def test_a_run_off_a_terminal_prints_progress_lines_and_lines_that_paste(tmp_path):
