@@ -29,7 +29,6 @@ from pipeline.workers import WorkerSettings
 
 _WORKERS = WorkerSettings()
 
-
 app = typer.Typer(
     name="gyeoljae",
     help=(
