@@ -26,12 +26,16 @@ from pipeline.store import OutputStore
 from pipeline.workers import WorkerSettings
 
 _progress: Callable[[int], None] | None = None
+_progress_total: Callable[[int], None] | None = None
 
 
-def set_progress(callback: Callable[[int], None] | None) -> None:
-    """Called with the number of documents done after each batch (the CLI's progress bar)."""
-    global _progress
-    _progress = callback
+def set_progress(
+    callback: Callable[[int], None] | None, total: Callable[[int], None] | None = None
+) -> None:
+    """``callback`` is called with the number of documents done after each batch, ``total``
+    once with the number of documents to process, when the plan is made (the CLI's progress)."""
+    global _progress, _progress_total
+    _progress, _progress_total = callback, total
 
 
 @task(name="plan", retries=2, retry_delay_seconds=2, timeout_seconds=3600)
@@ -157,6 +161,8 @@ def ingest_flow(
         plan = plan_task(str(Path(raw_dir)), out_dir, force, only, list(exclude or []))
         for w in plan.warnings:
             logger.warning("%s", w)
+        if _progress_total is not None:
+            _progress_total(len(plan.to_process))
         logger.info(
             "%d documents to process, %d unchanged, %d removed",
             len(plan.to_process),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -21,6 +22,8 @@ from rich.table import Table as RichTable
 
 from pipeline import __version__
 from pipeline.errors import OutputLockedError
+from pipeline.ingest import FORMATS
+from pipeline.operator import OPERATOR, ProgressLines, formats_read, next_steps
 from pipeline.run import DEFAULT_BATCH_SIZE
 from pipeline.workers import WorkerSettings
 
@@ -31,7 +34,9 @@ app = typer.Typer(
     help=(
         "Turn Korean administrative documents (결재문서, 주요업무 보고, 사업설명서) into Parquet "
         "tables you can query with DuckDB or pandas.\n\n"
-        "Start with:  gyeoljae ingest data/raw --out data/processed"
+        f"Reads: {formats_read()}.\n\n"
+        "Start with:  gyeoljae ingest data/raw --out data/processed\n\n"
+        "Then:  gyeoljae sql --from data/processed  (SQL over the tables)"
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -41,7 +46,12 @@ console = Console()
 err_console = Console(stderr=True)
 
 RawDir = Annotated[
-    Path, typer.Argument(help="Folder (or single file) of documents: .txt, .md, .html.")
+    Path,
+    typer.Argument(
+        help="Folder (or single file) of documents: "
+        + ", ".join(f".{suffix}" for suffix in FORMATS)
+        + "."
+    ),
 ]
 OutDir = Annotated[
     Path, typer.Option("--out", "-o", help="Where the Parquet tables go (one folder per table).")
@@ -145,6 +155,14 @@ def ingest(
             min=1,
         ),
     ] = _WORKERS.memory_mb,
+    progress_every: Annotated[
+        float,
+        typer.Option(
+            "--progress-every",
+            help="When the output is not a terminal (cron, CI), print a progress line this often (seconds) instead of a bar.",
+            min=0.05,
+        ),
+    ] = OPERATOR.progress_every_s,
 ) -> None:
     """Ingest every document in RAW_DIR into the tables under --out.
 
@@ -189,6 +207,7 @@ def ingest(
                     time_budget_s=time_budget,
                     memory_mb=memory_mb,
                     dask=dask,
+                    progress_every=progress_every,
                 )
             )
     except OutputLockedError as exc:
@@ -204,8 +223,9 @@ def ingest(
     raise typer.Exit(1 if summary.docs_failed else 0)
 
 
-def _run_flow(raw_dir: Path, out: Path, *, dask: str | None, **params):  # type: ignore[no-untyped-def]
-    """The Prefect ingest flow, with a progress bar; the caller holds the output's lock."""
+def _run_flow(raw_dir: Path, out: Path, *, dask: str | None, progress_every: float, **params):  # type: ignore[no-untyped-def]
+    """The Prefect ingest flow, with its progress (a bar on a terminal, else a line every
+    ``progress_every`` seconds); the caller holds the output's lock."""
     from flows.ingest import dask_runner, ingest_flow, set_progress
 
     flow_fn = ingest_flow
@@ -213,21 +233,37 @@ def _run_flow(raw_dir: Path, out: Path, *, dask: str | None, **params):  # type:
         flow_fn = ingest_flow.with_options(
             task_runner=dask_runner(None if dask == "local" else dask)
         )
-    with Progress(
-        TextColumn("[bold]ingesting[/]"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("documents"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as progress:
-        bar = progress.add_task("ingest", total=None)
-        set_progress(lambda n: progress.advance(bar, n))
+    with _progress_reporter(progress_every) as (advance, set_total):
+        set_progress(advance, total=set_total)
         try:
             return flow_fn(raw_dir=str(raw_dir), out_dir=str(out), caller_holds_lock=True, **params)
         finally:
             set_progress(None)
+
+
+@contextlib.contextmanager
+def _progress_reporter(every_s: float):  # type: ignore[no-untyped-def]
+    """``(advance, set_total)`` callbacks: a rich bar counting documents against the plan's
+    total on a terminal; otherwise :class:`ProgressLines` on stderr."""
+    if err_console.is_terminal:
+        with Progress(
+            TextColumn("[bold]ingesting[/]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("documents"),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+        ) as progress:
+            bar = progress.add_task("ingest", total=None)
+            yield (
+                lambda n: progress.advance(bar, n),
+                lambda total: progress.update(bar, total=total),
+            )
+        return
+    lines = ProgressLines(every_s, sys.stderr)
+    with lines:
+        yield lines.advance, lines.set_total
 
 
 def _print_summary(s) -> None:  # type: ignore[no-untyped-def]
@@ -251,19 +287,19 @@ def _print_summary(s) -> None:  # type: ignore[no-untyped-def]
     for w in s.warnings:
         console.print(f"[yellow]warning:[/] {escape(w)}")
     for e in s.errors:  # names and messages are text, never markup ('[/x].hwp')
-        console.print(f"[red]failed[/] {escape(e.source_path)} ({e.stage}): {escape(e.message)}")
+        console.print(
+            f"[red]failed[/] {escape(e.source_path)} ({e.stage}): {escape(e.message)}",
+            soft_wrap=True,
+        )
     reasons: dict[str, list[str]] = {}
     for rel, why in s.skipped:
         reasons.setdefault(why, []).append(rel)
     for why, rels in reasons.items():
         shown = ", ".join(rels[:5]) + (f" and {len(rels) - 5} more" if len(rels) > 5 else "")
-        console.print(f"skipped {shown}: {why}", markup=False, highlight=False)
+        console.print(f"skipped {shown}: {why}", markup=False, highlight=False, soft_wrap=True)
     console.print(f"output: {Path(s.out_dir).resolve()}", markup=False, highlight=False)
-    console.print(
-        "query:  duckdb -c \"from read_parquet('"
-        + str(Path(s.out_dir))
-        + "/budgets/**/*.parquet', hive_partitioning=true) limit 5\""
-    )
+    for line in next_steps(Path(s.out_dir), failed=bool(s.docs_failed)):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -349,17 +385,118 @@ def show(
 
 
 @app.command()
+def sql(
+    query: Annotated[
+        str | None,
+        typer.Argument(
+            help="SQL to run (several statements: end each with ';'). Without it, a shell that reads statements from the terminal, or from a pipe."
+        ),
+    ] = None,
+    from_dir: Annotated[
+        Path, typer.Option("--from", help="The output folder to query (gyeoljae ingest --out).")
+    ] = Path("data/processed"),
+    csv: Annotated[
+        Path | None,
+        typer.Option("--csv", help="Write the (last) query's whole result to this CSV file."),
+    ] = None,
+    parquet: Annotated[
+        Path | None,
+        typer.Option(
+            "--parquet", help="Write the (last) query's whole result to this Parquet file."
+        ),
+    ] = None,
+) -> None:
+    """SQL (DuckDB) over the tables of an output folder: one view per table
+    (documents, sections, tables, projects, budgets, schedules, errors, runs) and
+    [bold]budget_context[/]: each budgets row with its document's department and title, its
+    project, year, item, amount, distinct_money (not a total, not a restatement: sum these)
+    and the source text around the amount.
+
+    The views read the last committed run, never a half-written one. Columns:
+    docs/tables.md; budget_context's: the README. Shell: .tables, .schema VIEW, .quit.
+    Exit code 1 if a statement failed, 2 if the folder holds no output.
+    """
+    from pipeline.sql import NoOutputError, connect, export, render, run_statements, shell
+
+    if csv and parquet:
+        err_console.print("[red]error:[/] pass --csv or --parquet, not both")
+        raise typer.Exit(2)
+    try:
+        con, snapshot = connect(from_dir)
+    except NoOutputError as exc:
+        err_console.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    for w in snapshot.warnings:
+        err_console.print(f"[yellow]warning:[/] {escape(w)}")
+    import duckdb
+
+    target = csv or parquet
+    if target is not None:
+        text = query if query is not None else sys.stdin.read()
+        try:
+            n = export(con, text, target, "csv" if csv else "parquet")
+        except (duckdb.Error, ValueError) as exc:
+            err_console.print(f"[red]error:[/] {escape(str(exc))}")
+            raise typer.Exit(1) from None
+        console.print(f"wrote {n} rows to {target}", markup=False, highlight=False)
+        return
+    if query is None:
+        failed = shell(con, sys.stdin, sys.stdout, sys.stderr)
+        raise typer.Exit(1 if failed and not sys.stdin.isatty() else 0)
+    try:
+        for result in run_statements(con, query):
+            for line in render(result):
+                print(line)
+    except duckdb.Error as exc:
+        err_console.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(1) from None
+
+
+@app.command("errors")
+def list_errors(
+    run_id: Annotated[
+        str | None,
+        typer.Option("--run", help="The run to list (a runs.run_id); default: the last run."),
+    ] = None,
+    out: OutDir = Path("data/processed"),
+) -> None:
+    """List the documents that failed in the last run (or in --run RUN_ID): file, stage and
+    why. Exit code 2 if there is no such run."""
+    from pipeline.operator import NoSuchRun, run_failures
+
+    try:
+        failures = run_failures(out, run_id)
+    except NoSuchRun as exc:
+        err_console.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    console.print(failures.headline(), markup=False, highlight=False, soft_wrap=True)
+    rows = failures.rows
+    for e in sorted(rows, key=lambda e: e["source_path"]):  # tab-separated, for cut and awk
+        print(f"{e['source_path']}\t{e['stage']}\t{' '.join(e['message'].split())}")
+
+
+@app.command()
 def serve(
     raw_dir: RawDir = Path("data/raw"),
     out: OutDir = Path("data/processed"),
     cron: Annotated[
         str, typer.Option(help="When to run, as a cron expression (default: 02:00 every night).")
     ] = "0 2 * * *",
+    port: Annotated[
+        int,
+        typer.Option(help="Port of the local Prefect server and its UI (127.0.0.1).", min=1),
+    ] = 4200,
+    ui: Annotated[
+        bool, typer.Option("--ui/--no-ui", help="Serve the Prefect UI on the local server.")
+    ] = True,
 ) -> None:
     """Serve the nightly ingest on a schedule with Prefect (UI, run history, retries, logs).
 
     Uses the Prefect server that PREFECT_API_URL names; without one, starts a local server
-    (loopback, SQLite under PREFECT_HOME) and stops it when you stop this command (Ctrl-C).
+    (127.0.0.1:PORT, SQLite under PREFECT_HOME) with Prefect's UI on http://127.0.0.1:PORT,
+    and stops it when you stop this command (Ctrl-C or SIGTERM). Once the deployment is
+    registered it prints the command that starts a run now, from another shell.
+    Scheduled and triggered runs record mode = nightly in the runs table.
     """
     import signal
 
@@ -369,29 +506,48 @@ def serve(
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    if os.environ.get("PREFECT_API_URL"):
-        from flows.serve import serve_nightly
-
-        console.print(
-            f"serving the nightly ingest on {os.environ['PREFECT_API_URL']} (cron {cron!r})"
-        )
-        try:
-            serve_nightly(raw, outp, cron)
-        except KeyboardInterrupt:
-            console.print("stopped")
-        return
     from flows.serve import local_prefect_server
 
-    with local_prefect_server() as url:
-        os.environ["PREFECT_API_URL"] = url
-        from flows.serve import serve_nightly
+    def say(line: str) -> None:
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
 
-        console.print(
-            f"local Prefect server at {url}; serving the nightly ingest (cron {cron!r}); Ctrl-C stops both"
-        )
-        with contextlib.suppress(KeyboardInterrupt):
-            serve_nightly(raw, outp, cron)
-        console.print("stopping the local Prefect server")
+    api = os.environ.get("PREFECT_API_URL")
+    if api:
+        say(f"Prefect server: {api} (PREFECT_API_URL); runs show in that server's UI")
+        _serve_deployment(api, raw, outp, cron, say)
+        return
+    try:
+        with local_prefect_server(port=port, ui=ui) as server:
+            os.environ["PREFECT_API_URL"] = server.api_url
+            say(f"local Prefect server at {server.api_url} (SQLite under PREFECT_HOME)")
+            if server.ui_url:
+                say(f"Prefect UI: {server.ui_url}")
+            else:
+                say(f"{server.ui_off_reason}; the API and the schedule work without it")
+            with contextlib.suppress(KeyboardInterrupt):
+                _serve_deployment(server.api_url, raw, outp, cron, say)
+            say("stopping the local Prefect server")
+    except RuntimeError as exc:  # the port is taken, or the server did not start
+        err_console.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+
+
+def _serve_deployment(api: str, raw: str, out: str, cron: str, say) -> None:  # type: ignore[no-untyped-def]
+    """Serve the nightly deployment until interrupted; print the trigger line once the server
+    knows the deployment (before that, the line would fail)."""
+    from flows.serve import serve_nightly, trigger_command, wait_for_deployment
+
+    def announce() -> None:
+        if wait_for_deployment(api):
+            say(f"serving the nightly ingest of {raw} into {out} (cron {cron!r}); Ctrl-C stops it")
+            say("run it now, from another shell:")
+            say(f"  {trigger_command(api)}")
+
+    threading.Thread(target=announce, name="announce", daemon=True).start()
+    try:
+        serve_nightly(raw, out, cron)
+    except KeyboardInterrupt:
+        say("stopped")
 
 
 @app.command()

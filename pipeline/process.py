@@ -58,8 +58,10 @@ NOT_ROW_DECIDING = (
     "pipeline/checks.py",
     "pipeline/cli.py",
     "pipeline/evaluate.py",
+    "pipeline/operator.py",
     "pipeline/rerun.py",
     "pipeline/run.py",
+    "pipeline/sql.py",
     "pipeline/store.py",
     "pipeline/workers.py",
 )

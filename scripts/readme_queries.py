@@ -7,6 +7,15 @@ Every fenced ``sql`` block of README.md that follows a marker line
 
 is run with DuckDB, and the markdown table right after the block must be its output.
 
+Every fenced ``console`` block after a marker line
+
+    <!-- session: NAME on seeds -->
+
+is a ``gyeoljae sql`` session: each ``$ .venv/bin/gyeoljae sql …`` line is run (its ``--from``
+pointed at the output folder), and what follows it must be what it prints. After a
+``$ … gyeoljae sql`` line without a query, the lines after the ``gyeoljae> `` and ``...> ``
+prompts are what is typed into the shell (they are piped in), the other lines its output.
+
     python scripts/readme_queries.py            # check: exit 1 and show the differences
     python scripts/readme_queries.py --write    # rewrite the output tables in README.md
 
@@ -15,8 +24,13 @@ is run with DuckDB, and the markdown table right after the block must be its out
 
 from __future__ import annotations
 
+import io
+import os
 import re
+import shlex
+import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,13 +104,167 @@ def write(text: str, roots: dict[str, str]) -> str:
     return "".join(out) + text[last:]
 
 
+_SESSION = re.compile(
+    r"<!-- session: (?P<name>[\w-]+) on (?P<on>seeds|external) -->\n```console\n(?P<body>.*?\n)```\n",
+    re.S,
+)
+PROMPTS = ("gyeoljae> ", "     ...> ")
+
+
+@dataclass(frozen=True)
+class Step:
+    command: str  # after the '$ '
+    typed: tuple[str, ...]  # lines typed into the shell (piped in)
+    shown: tuple[str, ...]  # what the README shows it printing
+
+
+@dataclass(frozen=True)
+class Session:
+    name: str
+    on: str
+    steps: tuple[Step, ...]
+    span: tuple[int, int]  # where the session's body is in the README
+
+
+def _steps(body: str) -> tuple[Step, ...]:
+    steps: list[Step] = []
+    command: str | None = None
+    typed: list[str] = []
+    shown: list[str] = []
+    for line in body.splitlines():
+        if line.startswith("$ "):
+            if command is not None:
+                steps.append(Step(command, tuple(typed), tuple(shown)))
+            command, typed, shown = line[2:], [], []
+        elif line.startswith(PROMPTS):
+            typed.append(line[len(PROMPTS[0]) :])
+        else:
+            shown.append(line.rstrip())
+    if command is not None:
+        steps.append(Step(command, tuple(typed), tuple(shown)))
+    return tuple(steps)
+
+
+def sessions(text: str) -> list[Session]:
+    return [
+        Session(m["name"], m["on"], _steps(m["body"]), m.span("body"))
+        for m in _SESSION.finditer(text)
+    ]
+
+
+def _argv(command: str, root: str) -> list[str]:
+    """The step's command as run: this environment's gyeoljae, --from the output folder."""
+    argv = shlex.split(command)
+    if not argv or Path(argv[0]).name != "gyeoljae" or argv[1:2] != ["sql"]:
+        raise ValueError(f"a README session runs `gyeoljae sql …`, not {command!r}")
+    argv[0] = str(Path(sys.executable).parent / "gyeoljae")
+    if "--from" in argv:
+        argv[argv.index("--from") + 1] = root
+    else:
+        argv[2:2] = ["--from", root]
+    return argv
+
+
+def run_step(step: Step, root: str, cwd: Path) -> tuple[str, ...]:
+    """What the step prints today (stdout), run as a subprocess in ``cwd``."""
+    done = subprocess.run(
+        _argv(step.command, root),
+        input="".join(f"{t}\n" for t in step.typed),
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "COLUMNS": "200"},
+        timeout=120,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"`{step.command}` failed ({done.returncode}): {done.stderr}")
+    return tuple(line.rstrip() for line in done.stdout.splitlines())
+
+
+def check_sessions(
+    text: str, roots: dict[str, str], only: tuple[str, ...] = ("seeds",)
+) -> list[str]:
+    """The session steps whose shown output is not today's."""
+    bad = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for s in sessions(text):
+            if s.on not in only:
+                continue
+            for step in s.steps:
+                got = run_step(step, roots[s.on], Path(tmp))
+                if got != step.shown:
+                    bad.append(
+                        f"session {s.name}, `{step.command}`:\n--- README\n"
+                        + "\n".join(step.shown)
+                        + "\n--- today\n"
+                        + "\n".join(got)
+                    )
+    return bad
+
+
+class _Typed(io.StringIO):
+    """Stdin for a transcript: each line pulled is written, after its prompt, into the
+    transcript, after whatever the shell printed before asking for it."""
+
+    def __init__(self, lines: tuple[str, ...], out: io.StringIO, transcript: list[str]) -> None:
+        super().__init__()
+        self.lines, self.out, self.transcript = lines, out, transcript
+
+    def _flush_output(self) -> None:
+        self.transcript.extend(line.rstrip() for line in self.out.getvalue().splitlines())
+        self.out.seek(0)
+        self.out.truncate()
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        pending = False
+        for line in self.lines:
+            self._flush_output()
+            self.transcript.append((PROMPTS[1] if pending else PROMPTS[0]) + line)
+            stripped = line.strip()
+            if pending or (stripped and not stripped.startswith(".")):
+                pending = not stripped.endswith(";")
+            yield line + "\n"
+        self._flush_output()
+
+
+def transcript(s: Session, root: str) -> str:
+    """The session as it runs today: one-shot steps through the CLI, shell steps through the
+    shell's own loop (so that each output follows the statement that printed it)."""
+    from pipeline.sql import connect, shell
+
+    lines: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for step in s.steps:
+            lines.append(f"$ {step.command}")
+            if not step.typed:
+                lines.extend(run_step(step, root, Path(tmp)))
+                continue
+            con, _ = connect(root)
+            out = io.StringIO()
+            typed = _Typed(step.typed, out, lines)
+            shell(con, typed, out, sys.stderr)
+            typed._flush_output()
+    return "\n".join(lines) + "\n"
+
+
+def write_sessions(text: str, roots: dict[str, str]) -> str:
+    out, last = [], 0
+    for s in sessions(text):
+        start, end = s.span
+        out.append(text[last:start])
+        out.append(transcript(s, roots[s.on]))
+        last = end
+    return "".join(out) + text[last:]
+
+
 def main() -> int:
     text = README.read_text(encoding="utf-8")
     if "--write" in sys.argv:
-        README.write_text(write(text, ROOTS), encoding="utf-8")
+        README.write_text(write_sessions(write(text, ROOTS), ROOTS), encoding="utf-8")
         return 0
-    bad = check(text, ROOTS)
-    print("\n\n".join(bad) or f"{len(queries(text))} README queries give what the README shows")
+    bad = check(text, ROOTS) + check_sessions(text, ROOTS)
+    n = f"{len(queries(text))} README queries and {len(sessions(text))} gyeoljae sql sessions"
+    print("\n\n".join(bad) or f"{n} give what the README shows")
     return 1 if bad else 0
 
 
