@@ -345,7 +345,7 @@ def render_document(
         for c in checks
     ]
     legend = " ".join(
-        f'<span><mark class="hl hl-{k.lower()}" style="background: {c}">{k}</mark></span>'
+        f'<span class="key key-{k.lower()}" style="background: {c}">{k}</span>'
         for k, c in settings.colors
     )
     parts = [

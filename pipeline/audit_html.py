@@ -55,9 +55,9 @@ dl.meta dt { font-weight: bold; }
   padding: 1rem; max-width: 60rem; }
 .doc-text .entities { display: inline; line-height: inherit; }
 mark.hl { color: inherit; padding: .05em .15em; border-radius: .2em; }
-mark.hl-budget { border: 2px solid #8a6d00; }
-mark.hl-schedule { border: 2px dashed #1d6b46; }
-mark.hl-project { border: 2px dotted #2d3f9e; }
+mark.hl-budget, .key-budget { border: 2px solid #8a6d00; }
+mark.hl-schedule, .key-schedule { border: 2px dashed #1d6b46; }
+mark.hl-project, .key-project { border: 2px dotted #2d3f9e; }
 mark.hl:target, tr:target { outline: 3px solid #d40000; }
 .hl-label { font-size: .7em; font-weight: bold; margin-left: .3em; color: #000;
   text-decoration: none; background: #fff; border: 1px solid #555; border-radius: .2em;
@@ -66,11 +66,11 @@ td.money { background: #fff3c4; font-weight: bold; }
 td.money::before { content: "₩ "; font-weight: normal; color: #8a6d00; }
 .ok { color: #135e1d; } .mismatch { color: #b00000; font-weight: bold; }
 .ov-block { line-height: 2.5; border: 1px dashed #999; padding: .5rem; margin: .5rem 0; }
-.ov-tok { font-weight: bold; display: inline-block; position: relative; }
+.ov-tok { font-weight: bold; display: inline-block; position: relative; white-space: pre-wrap; }
 .ov-bar { height: 4px; left: -1px; width: calc(100% + 2px); position: absolute; }
 .ov-label { color: #000; top: -.5em; padding: 2px 3px; position: absolute; font-size: .6em;
   font-weight: bold; line-height: 1; border-radius: 3px; z-index: 10; white-space: nowrap; }
-.legend span { margin-right: 1rem; }
+.legend .key { margin-right: 1rem; padding: .05em .15em; border-radius: .2em; }
 .muted { color: #555; }
 """
 
