@@ -88,6 +88,7 @@ class _Mark:
     start: int
     end: int
     tip: str
+    flag: str = ""  # shown after the label: a total whose check fails
     children: list[_Mark] = field(default_factory=list)
 
     @property
@@ -146,6 +147,7 @@ def _render_ents(text: str, marks: list[_Mark], base: int, settings: AuditSettin
                     "row_id": escape_html(m.row_id),
                     "row_anchor": m.row_anchor,
                     "tip": escape_html(m.tip),
+                    "flag": m.flag,
                     "inner": inner,
                 },
             }
@@ -295,13 +297,16 @@ def render_document(
     for cell in rows["tables"]:
         cells[cell["table_id"]].append(cell)
 
-    roots, crossing = _nest(_marks(budgets, schedules, projects))
+    marks = _marks(budgets, schedules, projects)
+    failed = {c.budget_id for c in checks if not c.ok}
+    for m in marks:
+        if m.kind == "budget" and m.row_id in failed:
+            m.flag = " ✗ check fails"
+    roots, crossing = _nest(marks)
     body_text = _render_ents(text, roots, 0, settings)
     overlaps = []
     for m in crossing:
-        near = [
-            x for x in _marks(budgets, schedules, projects) if x.start < m.end and m.start < x.end
-        ]
+        near = [x for x in marks if x.start < m.end and m.start < x.end]
         overlaps.append(
             f'<div class="ov-block" id="{h.esc(m.anchor)}">{_render_overlap(text, near, settings)}</div>'
         )
@@ -415,7 +420,8 @@ def _index(
 ) -> str:
     by_id = {a.doc_id: a for a in audited}
     table_names = ("sections", "tables", "projects", "budgets", "schedules")
-    heads = ["document", "kind", "title", "source", *table_names, "checks", "failed checks"]
+    heads = ["document", "kind", "title", "source", "sections", "table cells", "projects"]
+    heads += ["budgets", "schedules", "checks", "failed checks"]
     body = []
     for d in docs:
         a = by_id[d["doc_id"]]
@@ -445,9 +451,8 @@ def _index(
     err_cols = ["run_id", "source_path", "source_sha256", "stage", "error_type", "message", "at"]
     parts = [
         "<h1>Audit: every document of the run</h1>",
-        "<p>Each page shows the document's whole text with every extracted budget, schedule and "
-        "project highlighted, linked to its row. Table cells count cells; tables count "
-        "cells of all tables.</p>",
+        "<p>Each page shows the document's whole text with every extracted budget, schedule "
+        "and project highlighted and linked to its row; the counts are rows per table.</p>",
         h.table(f"documents ({len(docs)})", heads, body, table_id="documents"),
         "<h2>Runs</h2>",
         h.table(

@@ -23,7 +23,7 @@ Row = dict[str, Any]
 ENT_TEMPLATE = (
     '<mark class="hl hl-{kind}" id="{anchor}" data-row="{row_id}" style="background: {bg}">'
     '<span class="hl-text">{inner}</span>'
-    '<a class="hl-label" href="#{row_anchor}" title="{tip}">{label} {row_id}</a></mark>'
+    '<a class="hl-label" href="#{row_anchor}" title="{tip}">{label} {row_id}{flag}</a></mark>'
 )
 
 # displaCy's ``span`` style draws overlapping (crossing) spans under the text, one bar per span;

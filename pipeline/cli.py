@@ -546,9 +546,11 @@ def audit(
                 f"{d.counts['projects']} projects{bad})",
                 markup=False,
                 highlight=False,
+                soft_wrap=True,
             )
     console.print(
         f"index: {report.index}  ({len(report.pages)} page(s), {report.errors} errors row(s))",
         markup=False,
         highlight=False,
+        soft_wrap=True,
     )
