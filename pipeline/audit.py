@@ -28,6 +28,7 @@ from pipeline import audit_html as h
 from pipeline.checks import ArithmeticCheck, check_document
 from pipeline.model import BudgetRow, Document, SourceFile
 from pipeline.store import OutputStore
+from pipeline.vocab import WON
 from schemas import BUDGETS, PROJECTS, SCHEDULES
 
 Row = dict[str, Any]
@@ -260,7 +261,7 @@ def _marks(budgets: list[Row], schedules: list[Row], projects: list[Row]) -> lis
             b["budget_id"],
             b["char_start"],
             b["char_end"],
-            f"{b['item']}: {h.won(b['amount_krw'])}원"
+            f"{b['item']}: {h.won(b['amount_krw'])} {WON}"
             + (f" ({b['fiscal_year']})" if b["fiscal_year"] else ""),
         )
         for b in budgets
@@ -402,7 +403,15 @@ def render_document(
         '<h2 id="checks-h">Arithmetic checks</h2>',
         h.table(
             f"arithmetic checks ({len(checks)}, {len(mismatched)} mismatched)",
-            ["row", "kind", "where", "stated (원)", "computed (원)", "result", "parts summed"],
+            [
+                "row",
+                "kind",
+                "where",
+                f"stated ({WON})",
+                f"computed ({WON})",
+                "result",
+                "parts summed",
+            ],
             check_rows,
             table_id="checks",
         ),
