@@ -666,3 +666,47 @@ def check(
 
 def run() -> None:  # pragma: no cover
     sys.exit(app())
+
+
+# ── gyeoljae audit (issue 16: the HTML audit view) ─────────────────────────────────────────
+@app.command()
+def audit(
+    docs: Annotated[
+        list[str] | None,
+        typer.Argument(help="doc_ids or source paths to write pages for (default: every one)."),
+    ] = None,
+    src: Annotated[
+        Path, typer.Option("--from", help="The tables to audit (an ingest's --out folder).")
+    ] = Path("data/processed"),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Where the HTML pages and index.html go.")
+    ] = Path("build/audit"),
+) -> None:
+    """Write one self-contained HTML page per document — its whole text with every budget,
+    schedule and project highlighted and linked to its row, its tables and its arithmetic
+    checks — and an index.html over all documents and the run's errors rows.
+
+    Exit code 2 if there are no tables under --from or a DOC is not in them."""
+    from pipeline.audit import NothingToAudit, UnknownDocument, write_audit
+
+    try:
+        report = write_audit(src, out, docs or None)
+    except (NothingToAudit, UnknownDocument) as exc:
+        err_console.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    for d in report.documents:
+        if d.page is not None:
+            bad = f", {d.mismatches} failed check(s)" if d.mismatches else ""
+            console.print(
+                f"{d.page}  ({d.counts['budgets']} budgets, {d.counts['schedules']} schedules, "
+                f"{d.counts['projects']} projects{bad})",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
+    console.print(
+        f"index: {report.index}  ({len(report.pages)} page(s), {report.errors} errors row(s))",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
