@@ -59,6 +59,7 @@ NOT_ROW_DECIDING = (
     "pipeline/audit_html.py",
     "pipeline/checks.py",
     "pipeline/cli.py",
+    "pipeline/cli_read.py",
     "pipeline/evaluate.py",
     "pipeline/operator.py",
     "pipeline/rerun.py",
