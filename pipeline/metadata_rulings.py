@@ -39,8 +39,9 @@ from pipeline.model import DocumentMeta
 class RulingHeaderSettings:
     """Where a ruling's header table is looked for, and how much of it makes one."""
 
-    # The header's first bracketed label starts within this many characters of the text ...
-    first_label_within: int = 400
+    # The header's first bracketed label is on one of the text's first lines that hold text
+    # (a line of empty cells is not one) ...
+    first_label_lines: int = 3
     # ... and its labels are read within this many.
     header_chars: int = 4000
     # A header table states at least this many bracketed labels (a stray '[ 참고 ]' is not one).
@@ -131,7 +132,10 @@ def _labels(text: str, settings: RulingHeaderSettings) -> list[tuple[str, int]] 
     if len(found) < settings.min_labels:
         return None
     first = _LABEL.search(text, 0, settings.header_chars)
-    if first is None or first.start() > settings.first_label_within:
+    if first is None:
+        return None
+    before = text[: first.start()].split("\n")[:-1]
+    if sum(1 for line in before if line.strip()) >= settings.first_label_lines:
         return None
     return found
 
