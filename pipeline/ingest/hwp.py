@@ -81,11 +81,6 @@ class FileHeader:
 
 def _not_ole2_message(data: bytes) -> str:
     head = data[:64].lstrip()
-    if head.startswith(b"<MARKANY_DOCUMENTSAFER>"):
-        return (
-            "the file is wrapped by MarkAny Document SAFER (DRM): its content is encrypted, "
-            "not an HWP 5 compound file, and gyeoljae cannot read it"
-        )
     if head.startswith(b"PK\x03\x04"):
         return "the file is a zip archive, not an HWP 5 compound file (an HWPX saved as .hwp?)"
     if head.startswith(b"HWP Document File V3"):
@@ -370,6 +365,11 @@ def _read_stream(ole: olefile.OleFileIO, entry: list[str], limits: ReaderLimits)
 
 
 def _open(data: bytes) -> olefile.OleFileIO:
+    if data.lstrip()[:23] == b"<MARKANY_DOCUMENTSAFER>":
+        raise EncryptedDocumentError(
+            "the file is wrapped by MarkAny Document SAFER (DRM): its content is encrypted, "
+            "not an HWP 5 compound file, and gyeoljae cannot read it"
+        )
     if not data.startswith(OLE2_MAGIC):
         raise DamagedDocumentError(_not_ole2_message(data))
     try:
@@ -438,8 +438,13 @@ def read_preview(data: bytes) -> str | None:
 
 
 def read_hwp(data: bytes) -> SourceText:
+    return source_text(read_sections(data))
+
+
+def source_text(sections: list[list[Record]]) -> SourceText:
+    """The text, tables and 결재 header of sections' paragraphs (record trees)."""
     reader = _Reader()
-    for paragraphs in read_sections(data):
+    for paragraphs in sections:
         for para in paragraphs:
             reader.paragraph(para, reader.blocks)
     text, tables, _ = write_blocks([_nfc(b) for b in reader.blocks])
