@@ -259,7 +259,8 @@ def test_tables_nested_too_deep_or_declared_too_large_are_refused():
     [
         (b"<MARKANY_DOCUMENTSAFER>\x04\xbf", EncryptedDocumentError, "MarkAny Document SAFER"),
         (b"\n\n<!-- 2013 12 31 -->\n", DamagedDocumentError, "HTML or XML text"),
-        (b"PK\x03\x04 rest", DamagedDocumentError, "zip archive"),
+        # an HWPX named .hwp is read as HWPX (this one is a cut-short zip)
+        (b"PK\x03\x04 rest", DamagedDocumentError, "HWPX file is not a readable zip"),
         (b"HWP Document File V3.00 \x1a\x01\x02", DamagedDocumentError, "HWP 3.x"),
         (b"", DamagedDocumentError, "empty or blank"),
         (b"\xd0\xcf\x11\xe0" + b"\0" * 100, DamagedDocumentError, "not an HWP 5 compound file"),
@@ -390,3 +391,10 @@ def test_real_rulings_and_bad_ones_through_the_pipeline(tmp_path):
     cells = read_table(tmp_path / "out", "tables", f"doc_id = '{doc_id}'")
     spanned = {(c["text"], c["row_span"], c["col_span"]) for c in cells}
     assert {("구 분", 2, 1), ("비교대상기업 정상가격 범위", 1, 2), ("포함", 1, 2)} <= spanned
+
+
+def test_an_hwpx_named_hwp_is_read_as_hwpx():
+    from test_ingest_hwpx import _hwpx
+
+    st = read_hwp(_hwpx("<hp:p><hp:run><hp:t>Ⅰ. 추진 배경</hp:t></hp:run></hp:p>"))
+    assert st.text == "Ⅰ. 추진 배경\n"

@@ -52,7 +52,7 @@ from pipeline.ingest.hwp_records import (
     record_tree,
     u16,
 )
-from pipeline.ingest.hwpx import _Cell, _Table, approval_header
+from pipeline.ingest.hwpx import _Cell, _Table, approval_header, read_hwpx
 from pipeline.ingest.layout import Block, Grid, GridCell, write_blocks
 from pipeline.limits import LIMITS, ReaderLimits, check_grid
 from pipeline.model import SourceText
@@ -81,8 +81,6 @@ class FileHeader:
 
 def _not_ole2_message(data: bytes) -> str:
     head = data[:64].lstrip()
-    if head.startswith(b"PK\x03\x04"):
-        return "the file is a zip archive, not an HWP 5 compound file (an HWPX saved as .hwp?)"
     if head.startswith(b"HWP Document File V3"):
         return "the file is an HWP 3.x document; gyeoljae reads HWP 5.x (save it as .hwpx or PDF)"
     if head[:1] == b"<":
@@ -438,6 +436,8 @@ def read_preview(data: bytes) -> str | None:
 
 
 def read_hwp(data: bytes) -> SourceText:
+    if data.startswith(b"PK\x03\x04"):
+        return read_hwpx(data)  # an HWPX file named .hwp: read it as what it is
     return source_text(read_sections(data))
 
 
