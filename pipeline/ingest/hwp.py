@@ -263,8 +263,9 @@ class _Reader:
             return
         t = _Table(u16(shape.data, 4), u16(shape.data, 6))
         current: _Cell | None = None
-        for child in ctrl.children:
-            if child.tag == LIST_HEADER and child is not shape:
+        cells = ctrl.children[ctrl.children.index(shape) + 1 :]  # a caption comes before
+        for child in cells:
+            if child.tag == LIST_HEADER:
                 current = _Cell(*_grid_position(child), "")
                 t.cells.append(current)
             elif child.tag == PARA_HEADER and current is not None:
