@@ -52,7 +52,7 @@ from pipeline.ingest.hwp_records import (
     record_tree,
     u16,
 )
-from pipeline.ingest.hwpx import _Cell, _Table, approval_header
+from pipeline.ingest.hwpx import _Cell, _Table, approval_header, read_hwpx
 from pipeline.ingest.layout import Block, Grid, GridCell, write_blocks
 from pipeline.limits import LIMITS, ReaderLimits, check_grid
 from pipeline.model import SourceText
@@ -81,13 +81,6 @@ class FileHeader:
 
 def _not_ole2_message(data: bytes) -> str:
     head = data[:64].lstrip()
-    if head.startswith(b"<MARKANY_DOCUMENTSAFER>"):
-        return (
-            "the file is wrapped by MarkAny Document SAFER (DRM): its content is encrypted, "
-            "not an HWP 5 compound file, and gyeoljae cannot read it"
-        )
-    if head.startswith(b"PK\x03\x04"):
-        return "the file is a zip archive, not an HWP 5 compound file (an HWPX saved as .hwp?)"
     if head.startswith(b"HWP Document File V3"):
         return "the file is an HWP 3.x document; gyeoljae reads HWP 5.x (save it as .hwpx or PDF)"
     if head[:1] == b"<":
@@ -270,8 +263,9 @@ class _Reader:
             return
         t = _Table(u16(shape.data, 4), u16(shape.data, 6))
         current: _Cell | None = None
-        for child in ctrl.children:
-            if child.tag == LIST_HEADER and child is not shape:
+        cells = ctrl.children[ctrl.children.index(shape) + 1 :]  # a caption comes before
+        for child in cells:
+            if child.tag == LIST_HEADER:
                 current = _Cell(*_grid_position(child), "")
                 t.cells.append(current)
             elif child.tag == PARA_HEADER and current is not None:
@@ -370,6 +364,11 @@ def _read_stream(ole: olefile.OleFileIO, entry: list[str], limits: ReaderLimits)
 
 
 def _open(data: bytes) -> olefile.OleFileIO:
+    if data.lstrip()[:23] == b"<MARKANY_DOCUMENTSAFER>":
+        raise EncryptedDocumentError(
+            "the file is wrapped by MarkAny Document SAFER (DRM): its content is encrypted, "
+            "not an HWP 5 compound file, and gyeoljae cannot read it"
+        )
     if not data.startswith(OLE2_MAGIC):
         raise DamagedDocumentError(_not_ole2_message(data))
     try:
@@ -438,8 +437,15 @@ def read_preview(data: bytes) -> str | None:
 
 
 def read_hwp(data: bytes) -> SourceText:
+    if data.startswith(b"PK\x03\x04"):
+        return read_hwpx(data)  # an HWPX file named .hwp: read it as what it is
+    return source_text(read_sections(data))
+
+
+def source_text(sections: list[list[Record]]) -> SourceText:
+    """The text, tables and 결재 header of sections' paragraphs (record trees)."""
     reader = _Reader()
-    for paragraphs in read_sections(data):
+    for paragraphs in sections:
         for para in paragraphs:
             reader.paragraph(para, reader.blocks)
     text, tables, _ = write_blocks([_nfc(b) for b in reader.blocks])
