@@ -44,6 +44,15 @@ class ReaderLimits:
     max_table_depth: int = 32
     # --- text: a decoded text whose share of NUL characters is above this is not text.
     max_nul_share: float = 0.1
+    # --- legacy HWP 5 (OLE2): of the 1,876 readable NTS rulings the largest section stream
+    # inflates to about 1 MB and holds about 10 k records. Tables use the grid limits above
+    # and max_table_depth; every control inside a paragraph of another control (a table in a
+    # cell, a text box in a table) counts towards max_table_depth too.
+    max_hwp_stream_bytes: int = 64 * 1024 * 1024  # one BodyText/Section* stream, inflated
+    max_hwp_document_bytes: int = 128 * 1024 * 1024  # every section stream, together
+    max_hwp_records: int = 2_000_000  # records over every section stream
+    max_hwp_sections: int = 1_000  # BodyText/Section* streams
+    max_hwp_record_level: int = 256  # a record's level (10 bits allow 1023)
 
 
 LIMITS = ReaderLimits()

@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from pipeline.dates import find_dates, parse_date
+from pipeline.metadata_rulings import apply_ruling_header
 from pipeline.model import DocKind, DocumentMeta
 from pipeline.vocab import FIELD_LABELS, TOC_HEADING_RE
 
@@ -490,4 +491,4 @@ def read_metadata(text: str) -> DocumentMeta:
         # a 사업설명서's '사업시행주체 ⇥ 서울특별시': the body that carries the program out
         body = _IMPLEMENTING_BODY.search(text, 0, end)
         meta.organization = body.group(1).strip() if body else None
-    return meta
+    return apply_ruling_header(meta, text)  # a ruling's [ 라벨 ] header table

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
-DocKind = Literal["approval", "work_report", "budget_program", "other"]
+DocKind = Literal["approval", "work_report", "budget_program", "ruling", "other"]
 Precision = Literal["day", "month", "quarter", "half", "year"]
 Flow = Literal["expenditure", "revenue"]
 Stage = Literal["request", "budget", "supplementary", "settlement", "plan"]

@@ -42,6 +42,7 @@ ROW_DECIDING = (
     "pipeline/html_tables.py",
     "pipeline/limits.py",
     "pipeline/metadata.py",
+    "pipeline/metadata_rulings.py",
     "pipeline/model.py",
     "pipeline/money.py",
     "pipeline/nlp.py",

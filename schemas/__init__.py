@@ -40,7 +40,7 @@ DOCUMENTS = _schema(
         ("source_path", _str, False, "path relative to the input root"),
         ("source_sha256", _str, False, "sha256 of the source bytes"),
         ("source_format", _str, False, "txt, md, html, pdf, hwpx"),
-        ("doc_kind", _str, False, "approval, work_report, budget_program, other"),
+        ("doc_kind", _str, False, "approval, work_report, budget_program, ruling, other"),
         ("title", _str, True, "document title"),
         ("doc_number", _str, True, "문서번호"),
         ("approved_on", pa.date32(), True, "결재일자"),

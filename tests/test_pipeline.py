@@ -136,11 +136,12 @@ def test_bad_documents_become_error_rows(tmp_path):
             f"select source_path, stage, error_type, message from read_parquet('{out}/errors/**/*.parquet')"
         ).fetchall()
     }
-    assert set(errors) == {"empty.txt", "binary.txt"}
+    assert set(errors) == {"empty.txt", "binary.txt", "scan.hwp"}
     assert errors["empty.txt"][1:] == ("EmptyDocumentError", "the file is empty")
     assert "not a text document" in errors["binary.txt"][2]
-    assert "'.hwp' are not read" in dict(s.skipped)["scan.hwp"]  # skipped, not failed
-    assert (s.docs_processed, s.docs_failed, s.status) == (2, 2, "partial_success")
+    # .hwp is read since issue 15: a broken compound file is one plain errors row
+    assert "not an HWP 5 compound file" in errors["scan.hwp"][2]
+    assert (s.docs_processed, s.docs_failed, s.status) == (2, 3, "partial_success")
     # the CP949 copy gives the same rows as the UTF-8 original (it has no 관리번호, so its own id)
     docs = dict(
         duckdb.sql(

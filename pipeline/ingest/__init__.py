@@ -24,6 +24,7 @@ from pipeline.errors import (
 )
 from pipeline.ingest.catalog import CATALOGUE_NAMES
 from pipeline.ingest.html import read_html
+from pipeline.ingest.hwp import read_hwp
 from pipeline.ingest.hwpx import read_hwpx
 from pipeline.ingest.pdf import read_pdf
 from pipeline.ingest.text import read_text
@@ -56,6 +57,7 @@ FORMATS: dict[str, FormatOption] = {
     "htm": FormatOption("html", _text_only(read_html), "HTML page"),
     "pdf": FormatOption("pdf", read_pdf, "PDF original with a text layer (pdfplumber)"),
     "hwpx": FormatOption("hwpx", read_hwpx, "HWPX original (Hangul's OWPML zip)"),
+    "hwp": FormatOption("hwp", read_hwp, "legacy binary HWP 5.x original (OLE2, olefile)"),
 }
 
 # Files beside the documents that describe them rather than being documents (exact stems:
