@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import olefile
 
 from pipeline.errors import (
+    BadInputError,
     DamagedDocumentError,
     DocumentTooLargeError,
     EmptyDocumentError,
@@ -431,7 +432,7 @@ def read_preview(data: bytes) -> str | None:
             if not ole.exists("PrvText"):
                 return None
             raw = _read_stream(ole, ["PrvText"], LIMITS)
-    except DamagedDocumentError:
+    except BadInputError:  # not OLE2, DRM-wrapped, damaged: no preview to read
         return None
     return raw.decode("utf-16-le", "replace").rstrip("\x00")
 
