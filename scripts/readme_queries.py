@@ -191,7 +191,7 @@ def check_sessions(
             if s.on not in only:
                 continue
             for step in s.steps:
-                got = run_step(step, roots[s.on], Path(tmp))
+                got = run_step(step, str(Path(roots[s.on]).resolve()), Path(tmp))
                 if got != step.shown:
                     bad.append(
                         f"session {s.name}, `{step.command}`:\n--- README\n"
