@@ -29,8 +29,11 @@ from typing import Any
 
 import pyarrow as pa
 
+from pipeline import errors as pipeline_errors
 from pipeline.errors import (
     BadInputError,
+    DocumentMemoryError,
+    DocumentTimeoutError,
     DuplicateDocumentError,
     TransientError,
     UnsafePathError,
@@ -75,6 +78,8 @@ class RunPlan:
     unchanged: dict[str, str] = field(default_factory=dict)  # rel_path → doc_id
     removed: dict[str, str] = field(default_factory=dict)  # rel_path → doc_id
     read_errors: list[ErrorRecord] = field(default_factory=list)
+    # rel_path → its failure, carried as it is: bad input, unchanged, failed under this version
+    still_failing: dict[str, ErrorRecord] = field(default_factory=dict)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (rel_path, why) not documents
     warnings: list[str] = field(default_factory=list)  # e.g. a damaged output part, healed
     stats: dict[str, list[int]] = field(default_factory=dict)  # rel → [size, mtime_ns, ctime_ns]
@@ -88,7 +93,12 @@ class RunPlan:
 
     @property
     def seen(self) -> int:
-        return len(self.to_process) + len(self.unchanged) + len(self.read_errors)
+        return (
+            len(self.to_process)
+            + len(self.unchanged)
+            + len(self.read_errors)
+            + len(self.still_failing)
+        )
 
     def batches(self, size: int) -> Iterator[list[PlannedFile]]:
         for i in range(0, len(self.to_process), size):
@@ -123,6 +133,7 @@ def plan_run(
     ).to_pylist()
     previous = {r["source_path"]: r for r in prev}
     recorded, recorded_at = store.source_stats()
+    settled = {} if force or only is not None else _settled_failures(store)
     plan.stats_at_ns = time.time_ns()
     seen: set[str] = set()
     for entry in walk_input(root, exclude):
@@ -167,6 +178,7 @@ def plan_run(
         damaged = health.all_lost or (
             before is not None and before["doc_id"] in health.lost_doc_ids
         )
+        failure = settled.get(rel)
         if (
             not force
             and not damaged
@@ -175,10 +187,42 @@ def plan_run(
             and before["pipeline_version"] == PIPELINE_VERSION
         ):
             plan.unchanged[rel] = before["doc_id"]
+        elif before is None and failure is not None and failure.source_sha256 == sha:
+            plan.still_failing[rel] = failure  # the same bytes would fail the same way again
         else:
             plan.to_process.append(PlannedFile(str(entry.path), rel, sha))
     plan.removed = {p: r["doc_id"] for p, r in previous.items() if p not in seen}
     return plan
+
+
+# Failures that depend on this run's settings, not only on the file: tried again every run.
+_BUDGET_FAILURES = (DocumentTimeoutError, DocumentMemoryError)
+
+
+def _settled_failures(store: OutputStore) -> dict[str, ErrorRecord]:
+    """The last run's failures that another run would only repeat: bad input (never a
+    transient error, a crash or a time or memory budget), recorded by a run of this pipeline
+    version. A file among them whose bytes are unchanged is not processed again; its errors
+    row is carried. A new pipeline version, ``--force`` or an auditor's re-run tries again."""
+    runs = store.read("runs", columns=["run_id", "pipeline_version", "finished_at"]).to_pylist()
+    if (
+        not runs
+        or max(runs, key=lambda r: r["finished_at"])["pipeline_version"] != PIPELINE_VERSION
+    ):
+        return {}
+    settled: dict[str, ErrorRecord] = {}
+    for e in store.read("errors").to_pylist():
+        kind = getattr(pipeline_errors, e["error_type"], None)
+        if (
+            e["source_sha256"]
+            and isinstance(kind, type)
+            and issubclass(kind, BadInputError)
+            and not issubclass(kind, _BUDGET_FAILURES)
+        ):
+            settled[e["source_path"]] = ErrorRecord(
+                e["source_path"], e["source_sha256"], e["stage"], e["error_type"], e["message"]
+            )
+    return settled
 
 
 class RunWriter:
@@ -202,7 +246,7 @@ class RunWriter:
         self.writer: SnapshotWriter = store.begin(self.run_id)
         self.writer.source_stats = plan.stats
         self.writer.source_stats_at_ns = plan.stats_at_ns
-        self.errors: list[ErrorRecord] = list(plan.read_errors)
+        self.errors: list[ErrorRecord] = [*plan.read_errors, *plan.still_failing.values()]
         self.processed = 0
         carried = set(plan.unchanged.values())
         if keep_removed:

@@ -102,3 +102,32 @@ def test_a_file_written_just_before_the_run_is_hashed_whatever_its_stat(tmp_path
     ingest(raw, out)  # right after the copy: within the racy margin
     plan = plan_run(raw, OutputStore(out))
     assert plan.hashed == 1 and plan.nothing_changed
+
+
+def test_a_bad_file_unchanged_is_not_tried_again_and_its_errors_row_is_carried(
+    tmp_path, monkeypatch
+):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(RAW / SEEDS[0], raw / SEEDS[0])
+    (raw / "bad.txt").write_bytes(b"\x00\x01\x02 not text")  # bad input: it fails the same way
+    time.sleep(RACY_NS / 1e9 + 0.2)
+    out = tmp_path / "out"
+    first = ingest(raw, out)
+    assert (first.docs_processed, first.docs_failed) == (1, 1)
+    plan = plan_run(raw, OutputStore(out))
+    assert plan.nothing_changed and list(plan.still_failing) == ["bad.txt"]
+    assert plan.seen == 2 and not plan.to_process
+    again = record_if_unchanged(raw, out)
+    assert again is not None and again.docs_failed == 1  # still failing, said so
+    errors = ds.dataset(out / "errors", format="parquet").to_table().to_pylist()
+    assert [(e["source_path"], e["run_id"]) for e in errors] == [("bad.txt", first.run_id)]
+    # changed bytes, --force or an auditor's re-run of it try again
+    assert not plan_run(raw, OutputStore(out), force=True).still_failing
+    assert not plan_run(raw, OutputStore(out), only=["bad.txt"]).still_failing
+    with monkeypatch.context() as m:  # new code may read it now
+        m.setattr("pipeline.run.PIPELINE_VERSION", "0.0.0+other")
+        assert "bad.txt" in [f.rel_path for f in plan_run(raw, OutputStore(out)).to_process]
+    (raw / "bad.txt").write_bytes(b"fixed: a plain text document now\n")
+    plan = plan_run(raw, OutputStore(out))
+    assert [f.rel_path for f in plan.to_process] == ["bad.txt"] and not plan.still_failing
