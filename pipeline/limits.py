@@ -10,9 +10,12 @@ above what a real administrative document needs (the largest measured is noted b
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Protocol
 
-from pipeline.errors import TableTooLargeError
+from pipeline.errors import TableTooLargeError, TooDeeplyNestedError
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,3 +83,23 @@ def check_grid(nrows: int, ncols: int, what: str, limits: ReaderLimits = LIMITS)
         raise TableTooLargeError(
             f"{what} declares {nrows} × {ncols} cells, over the {limits.max_table_cells} limit"
         )
+
+
+class _Nesting(Protocol):
+    depth: int
+
+
+@contextmanager
+def nested(reader: _Nesting, what: str = "tables") -> Iterator[None]:
+    """One level deeper in a reader's tables (or text boxes) read inside others' cells;
+    refused past ``max_table_depth``, the way a damaged or hostile file stalls a reader."""
+    if reader.depth >= LIMITS.max_table_depth:
+        raise TooDeeplyNestedError(
+            f"{what} are nested more than {LIMITS.max_table_depth} deep (a table inside a "
+            "table's cell, again and again): the file is damaged or made to stall readers"
+        )
+    reader.depth += 1
+    try:
+        yield
+    finally:
+        reader.depth -= 1

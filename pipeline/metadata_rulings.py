@@ -33,24 +33,7 @@ from dataclasses import dataclass
 
 from pipeline.dates import parse_date
 from pipeline.model import DocumentMeta
-
-
-@dataclass(frozen=True, slots=True)
-class RulingHeaderSettings:
-    """Where a ruling's header table is looked for, and how much of it makes one."""
-
-    # The header's first bracketed label is on one of the text's first lines that hold text
-    # (a line of empty cells is not one) ...
-    first_label_lines: int = 3
-    # ... and its labels are read within this many.
-    header_chars: int = 4000
-    # A header table states at least this many bracketed labels (a stray '[ 참고 ]' is not one).
-    min_labels: int = 3
-    # A label is at most this many characters between its brackets ('[심판청구 사건번호 ]').
-    max_label_chars: int = 20
-
-
-RULING_HEADER = RulingHeaderSettings()
+from pipeline.settings import RULING_HEADER, RulingHeaderSettings
 
 # '[ 문서번호 ]', '[ 제    목 ]', '[심판청구 사건번호 ]': Hangul (spaced any way) in brackets, at
 # the start of a line or a cell (after a tab or a space).

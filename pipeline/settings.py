@@ -93,3 +93,22 @@ class OutlineSettings:
 
 
 OUTLINE = OutlineSettings()
+
+
+@dataclass(frozen=True, slots=True)
+class RulingHeaderSettings:
+    """Where a ruling's header table is looked for, and how much of it makes one
+    (:mod:`pipeline.metadata_rulings`)."""
+
+    # The header's first bracketed label is on one of the text's first lines that hold text
+    # (a line of empty cells is not one) ...
+    first_label_lines: int = 3
+    # ... and its labels are read within this many.
+    header_chars: int = 4000
+    # A header table states at least this many bracketed labels (a stray '[ 참고 ]' is not one).
+    min_labels: int = 3
+    # A label is at most this many characters between its brackets ('[심판청구 사건번호 ]').
+    max_label_chars: int = 20
+
+
+RULING_HEADER = RulingHeaderSettings()

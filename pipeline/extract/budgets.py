@@ -23,6 +23,7 @@ from pipeline.extract.years import fiscal_years
 from pipeline.model import BudgetRow
 from pipeline.money import evaluate_basis, find_amounts
 from pipeline.settings import ITEMS
+from pipeline.spans import line_above
 from pipeline.vocab import ADMIN_HEADING_RE, CATEGORY_RE, TOTAL_LABEL_RE
 
 # 산출근거 product: '5,000천원 * 2회', '4인 * 200천원 * 4회'
@@ -191,12 +192,10 @@ class _Writer:
         ls = text.rfind("\n", 0, m.start) + 1
         if text[ls : m.start].strip():
             return ""
-        prev_end = ls - 1
-        while prev_end > 0 and not text[text.rfind("\n", 0, prev_end) + 1 : prev_end].strip():
-            prev_end = text.rfind("\n", 0, prev_end)  # skip blank lines
-            if prev_end <= 0 or ls - prev_end > ITEMS.label_line_chars * 4:
-                return ""
-        above = text[text.rfind("\n", 0, max(prev_end, 0)) + 1 : max(prev_end, 0)].strip()
+        found = line_above(text, ls)  # blank lines between are skipped, but not too many
+        if found is None or ls - found[1] > ITEMS.label_line_chars * 4:
+            return ""
+        above = text[slice(*found)].strip()
         label = clean(above)
         if (
             len(above) > ITEMS.label_line_chars

@@ -27,7 +27,7 @@ from pipeline.extract.mentions import DateMention
 from pipeline.extract.phrases import clean, has_content, task_from
 from pipeline.model import Cell, ScheduleRow, Table
 from pipeline.settings import FLAT_GRIDS
-from pipeline.spans import lines
+from pipeline.spans import line_above, line_at, line_below, lines
 from pipeline.vocab import (
     BOX_MARKERS,
     CIRCLE_BULLETS,
@@ -191,32 +191,6 @@ _MARKED_LINE = re.compile(
 )
 
 
-def _line_at(text: str, pos: int) -> tuple[int, int]:
-    lo = text.rfind("\n", 0, pos) + 1
-    hi = text.find("\n", pos)
-    return lo, len(text) if hi < 0 else hi
-
-
-def _line_above(text: str, lo: int) -> tuple[int, int] | None:
-    """The nearest line above the one starting at ``lo`` that is not blank."""
-    while lo > 0:
-        a, b = _line_at(text, lo - 1)
-        if text[a:b].strip():
-            return a, b
-        lo = a
-    return None
-
-
-def _line_below(text: str, hi: int) -> tuple[int, int] | None:
-    """The nearest line below the one ending at ``hi`` that is not blank."""
-    while hi < len(text):
-        a, b = _line_at(text, hi + 1)
-        if text[a:b].strip():
-            return a, b
-        hi = b
-    return None
-
-
 def _only_dates(line: str) -> bool:
     found = list(find_dates(line, 2000))  # the year only lets a yearless date be seen
     rest, pos = [], 0
@@ -242,25 +216,25 @@ def _flattened_row_label(text: str, clause: Clause) -> str | None:
     names a converter wrote one cell per line, then its row of dates. When a run of n lines of
     only dates (n ≥ 2; blank lines between are no cells) follows a run of exactly n label
     lines, the k-th date is the k-th label's."""
-    lo, hi = _line_at(text, clause.start)
+    lo, hi = line_at(text, clause.start)
     if not _only_dates(text[lo:hi]):
         return None
     run = [(lo, hi)]
     cap = FLAT_GRIDS.max_step_cells  # a long run of dates is a calendar, not one table row
-    while (above := _line_above(text, run[0][0])) and _only_dates(text[slice(*above)]):
+    while (above := line_above(text, run[0][0])) and _only_dates(text[slice(*above)]):
         run.insert(0, above)  # date lines above (blank lines between are no cells)
         if len(run) > cap:
             return None
     index = len(run) - 1
-    while (below := _line_below(text, run[-1][1])) and _only_dates(text[slice(*below)]):
+    while (below := line_below(text, run[-1][1])) and _only_dates(text[slice(*below)]):
         run.append(below)  # and below
         if len(run) > cap:
             return None
     labels: list[str] = []
-    line = _line_above(text, run[0][0])
+    line = line_above(text, run[0][0])
     while line and _is_flat_label(text[slice(*line)]) and len(labels) <= len(run):
         labels.insert(0, text[slice(*line)])
-        line = _line_above(text, line[0])
+        line = line_above(text, line[0])
     if len(run) < 2 or len(labels) != len(run):
         return None  # one date under one word is a grid's header as often as a step
     return clean(labels[index])

@@ -36,7 +36,6 @@ from pipeline.errors import (
     DocumentTooLargeError,
     EmptyDocumentError,
     EncryptedDocumentError,
-    TooDeeplyNestedError,
 )
 from pipeline.ingest.hwp_records import (
     CTRL_HEADER,
@@ -55,7 +54,7 @@ from pipeline.ingest.hwp_records import (
 )
 from pipeline.ingest.hwpx import _Cell, _Table, approval_header, read_hwpx
 from pipeline.ingest.layout import Block, Grid, GridCell, write_blocks
-from pipeline.limits import LIMITS, ReaderLimits, check_grid
+from pipeline.limits import LIMITS, ReaderLimits, check_grid, nested
 from pipeline.model import SourceText
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -169,7 +168,7 @@ class _Reader:
             # section definitions (their 바탕쪽 is page furniture), columns, fields, numbers,
             # equations, pictures without text …
             return
-        with self._nested():
+        with nested(self, "tables or text boxes"):
             if flatten:
                 line.append(" " + self.flat_text(ctrl) + " ")
                 if cid == _TABLE:
@@ -181,9 +180,6 @@ class _Reader:
                 flush()
                 for para in _paragraphs_under(ctrl):
                     self.paragraph(para, into)
-
-    def _nested(self) -> _Depth:
-        return _Depth(self)
 
     def flat_text(self, rec: Record) -> str:
         """All the text under a record, paragraphs separated by spaces (nested tables too;
@@ -272,25 +268,6 @@ class _Reader:
             elif child.tag == PARA_HEADER and current is not None:
                 current.text = " ".join(x for x in (current.text, self.flat_text(child)) if x)
         self.tables.append(t)
-
-
-class _Depth:
-    """Counts a control read inside another control's paragraphs; refuses too deep a nest."""
-
-    def __init__(self, reader: _Reader) -> None:
-        self.reader = reader
-
-    def __enter__(self) -> None:
-        if self.reader.depth >= LIMITS.max_table_depth:
-            raise TooDeeplyNestedError(
-                f"tables or text boxes are nested more than {LIMITS.max_table_depth} deep (a "
-                "table inside a table's cell, again and again): the file is damaged or made to "
-                "stall readers"
-            )
-        self.reader.depth += 1
-
-    def __exit__(self, *_: object) -> None:
-        self.reader.depth -= 1
 
 
 def _next_control(controls: list[Record], used: set[int], ref: ControlRef) -> int | None:

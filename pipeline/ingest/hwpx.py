@@ -32,7 +32,7 @@ from pipeline.errors import (
 )
 from pipeline.ingest.archive import BoundedZip, open_zip
 from pipeline.ingest.layout import Block, Grid, GridCell, write_blocks
-from pipeline.limits import LIMITS, check_grid
+from pipeline.limits import LIMITS, check_grid, nested
 from pipeline.model import DocumentMeta, SourceText
 from pipeline.vocab import WEEKDAYS
 
@@ -150,16 +150,8 @@ class _Reader:
         return out
 
     def table(self, tbl: ET.Element, into: list[Block]) -> None:
-        if self.depth >= LIMITS.max_table_depth:
-            raise TooDeeplyNestedError(
-                f"tables are nested more than {LIMITS.max_table_depth} deep (a table inside a "
-                "table's cell, again and again): the file is damaged or made to stall readers"
-            )
-        self.depth += 1
-        try:
+        with nested(self):
             self._table(tbl, into)
-        finally:
-            self.depth -= 1
 
     def _table(self, tbl: ET.Element, into: list[Block]) -> None:
         caption = tbl.find(f"{HP}caption")
@@ -190,9 +182,9 @@ class _Reader:
         check_grid(table.nrows, table.ncols, "a table of the HWPX file")
         self.tables.append(table)
         # tables nested in cells: their text went into the cell; keep them for the header too
-        for nested in tbl.iter(f"{HP}tbl"):
-            if nested is not tbl:
-                self._nested(nested)
+        for inner in tbl.iter(f"{HP}tbl"):
+            if inner is not tbl:
+                self._nested(inner)
         into.append(
             Grid(
                 "hwpx",
