@@ -77,6 +77,8 @@ _HALF_SHORT = re.compile(
     rf"{_Y}\s*\.\s*(?:(?P<HB>{HALF_SHORT[0]}\s*[·ㆍ,]\s*{HALF_SHORT[1]})|(?P<H1>{HALF_SHORT[0]})|(?P<H2>{HALF_SHORT[1]}))"
     rf"(?:(?![가-힣])|(?={'|'.join(STEP_EVENT_WORDS)}))"  # '’30.하준공예정': glued by the PDF
 )
+# Both halves once each, or n times a year: '상·하반기 각 1회', '상·하반기 연2회'.
+_EACH_HALF = re.compile(r"\s*(?:각|연)\s*\d+\s*회")
 # '개관(26.상)': a half alone in brackets, its year's apostrophe lost in conversion
 _HALF_BARE = re.compile(
     rf"(?<=[(（])(?P<YY>\d\d)\s*\.\s*(?:(?P<H1>{HALF_SHORT[0]})|(?P<H2>{HALF_SHORT[1]}))(?=\s*[)）])"
@@ -296,6 +298,11 @@ def _simple_match(
             q = int(m.group("Q"))
             start = dt.date(year, 3 * q - 2, 1)
             end = _month_end(year, 3 * q)
+        recurrence = None
+        if precision == "half" and m.groupdict().get("HB"):
+            each = _EACH_HALF.match(text, end_pos)
+            if each:  # '상·하반기 각 1회', '상·하반기 연2회': a recurrence over the whole year
+                end_pos, precision, recurrence = each.end(), "year", "yearly"
         if precision == "half":  # '‘24.下~‘25.上', '‘25.下~‘27.下': a range of halves
             rng = _RANGE.match(text, end_pos)
             nxt = rng and (_HALF.match(text, rng.end()) or _HALF_SHORT.match(text, rng.end()))
@@ -310,6 +317,7 @@ def _simple_match(
             start,
             end,
             precision,  # type: ignore[arg-type]
+            recurrence,
             explicit_year=_year(m, ref_year) is not None,
         )
     rel = _RELATIVE_YEAR.match(text, pos)

@@ -19,7 +19,10 @@ reading order, with no separator that says where a row ends::
 cuts the lines below into rows: the label lines, then the run of values. A row is read only
 when its arithmetic places its cells — it holds one value per year and one more, and that one
 (first or last) is the sum of the others, the 계 column. A row that does not add up is left
-alone: its numbers are never guessed into columns. Every cell keeps its own span.
+alone: its numbers are never guessed into columns. Each cell is rounded to the caption's unit,
+so a total over three non-zero cells or more may differ from their sum by one unit
+(``608`` over ``46 178 249 134``). One row alone is a grid when its total sums two non-zero
+cells or more (a pledge report's one-program grid). Every cell keeps its own span.
 """
 
 from __future__ import annotations
@@ -169,6 +172,7 @@ def _read(text: str, lines: list[tuple[int, int]], k: int) -> FlatGrid | None:
     cells: list[GridCell] = [GridCell(0, 1, *total_head, header=True)]
     cells.extend(GridCell(0, 2 + c, s, e, header=True) for c, (s, e) in enumerate(columns))
     r = 0
+    single_row_sure = False
     for label_lines, values in rows:
         label = " ".join(text[a:b] for a, b in label_lines)
         placed = _place(text, values, len(columns))
@@ -178,16 +182,28 @@ def _read(text: str, lines: list[tuple[int, int]], k: int) -> FlatGrid | None:
         if label_lines:
             cells.append(GridCell(r, 0, label_lines[0][0], label_lines[-1][1]))
         total, parts = placed
+        # one row alone is a grid only when its total sums at least two cells
+        single_row_sure = (
+            sum(1 for s, e in parts if _value(text[s:e])) >= FLAT_GRIDS.min_parts_alone
+        )
         cells.append(GridCell(r, 1, *total))
         for c, span in enumerate(parts):
             if text[span[0] : span[1]] != "-":
                 cells.append(GridCell(r, 2 + c, *span))
-    if r < FLAT_GRIDS.min_rows:
+    if r < FLAT_GRIDS.min_rows and not (r == 1 and single_row_sure):
         return None
     caption = UNIT_CAPTION_RE.search(text, lines[k][0], lines[k][1])
     assert caption is not None
     start = min(c.start for c in cells if c.header)
     return FlatGrid(start, lines[last][1], caption.group(1), cells)
+
+
+def _adds_up(total: Decimal, parts: list[Decimal]) -> bool:
+    """Whether ``parts`` sum to ``total``: exactly, or within the rounding of each cell to the
+    caption's unit when enough cells were rounded ('608' over '46 178 249 134', in 백만원)."""
+    nonzero = sum(1 for p in parts if p)
+    slack = FLAT_GRIDS.rounding_slack if nonzero >= FLAT_GRIDS.min_parts_for_slack else 0
+    return abs(total - sum(parts)) <= slack
 
 
 def _place(
@@ -202,8 +218,8 @@ def _place(
     for width in range(ncols, 1, -1):
         if len(values) != width + 1:
             continue
-        first = nums[0] == sum(nums[1:]) and nums[0] != 0
-        last = nums[-1] == sum(nums[:-1]) and nums[-1] != 0
+        first = nums[0] != 0 and _adds_up(nums[0], nums[1:])
+        last = nums[-1] != 0 and _adds_up(nums[-1], nums[:-1])
         if first and last:
             return None  # '10 0 10': both readings add up, neither is known
         if first:

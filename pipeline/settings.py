@@ -59,8 +59,14 @@ class FlatGridSettings:
     max_lines: int = 200
     # ... and a line longer than this is prose, not a row label: the grid ends there.
     max_label_chars: int = 30
-    # A grid is kept when at least this many rows add up (one could add up by chance).
+    # A grid is kept when at least this many rows add up (one could add up by chance) ...
     min_rows: int = 2
+    # ... or when its one row's total is the sum of at least this many non-zero cells.
+    min_parts_alone: int = 2
+    # A total may differ from its cells' sum by this many units (each cell rounded to the
+    # caption's unit: 608 over 46 178 249 134 백만원) when at least this many cells are non-zero.
+    rounding_slack: int = 1
+    min_parts_for_slack: int = 3
     # A row of step names flattened above its row of dates (:mod:`pipeline.extract.schedules`):
     # at most this many cells, and a label longer than this is a sentence, not a cell.
     max_step_cells: int = 24

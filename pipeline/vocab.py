@@ -120,6 +120,8 @@ MONTH_TENTHS = ("상순", "중순", "하순", "초순")  # '8월 중순': a part
 YEAR_BOUND_WORDS = ("대비", "까지", "부터", "이후", "이전", "이래")
 # Words after a date that make it a reference point, not a step: ('18.7.10 기준), (현재).
 AS_OF_WORDS = ("기준", "현재")
+# Words after a period that make it the period whose results are reported: '상반기 실적 점검'.
+RESULTS_OF_WORDS = ("실적", "성과")
 # Recurrence words → the contract's `recurrence` values.
 RECURRENCE_WORDS: tuple[tuple[str, str], ...] = (
     (r"매\s*월|월\s*\d+\s*회(?:\s*이상)?|월\s*1?\s*회|매달", "monthly"),

@@ -42,6 +42,10 @@ D = dt.date
         ("’26.上", D(2026, 1, 1), D(2026, 6, 30), "half", None),
         ("‘25.상", D(2025, 1, 1), D(2025, 6, 30), "half", None),
         ("‘24.상·하", D(2024, 1, 1), D(2024, 12, 31), "half", None),
+        # both halves once each, or n times a year: a recurrence over the whole year
+        ("상·하반기 각 1회", D(2020, 1, 1), D(2020, 12, 31), "year", "yearly"),
+        ("상·하반기 연2회", D(2020, 1, 1), D(2020, 12, 31), "year", "yearly"),
+        ("‘24.상·하 각 1회", D(2024, 1, 1), D(2024, 12, 31), "year", "yearly"),
         ("’25.9.～’26.상", D(2025, 9, 1), D(2026, 6, 30), "month", None),
         # years alone, open, paired, ranged
         ("’26년까지", D(2026, 1, 1), D(2026, 12, 31), "year", None),

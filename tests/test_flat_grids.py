@@ -3,6 +3,7 @@ back through the real table builder and extraction."""
 
 from __future__ import annotations
 
+import pytest
 from extract_helpers import doc_of
 
 from pipeline.flat_grids import flat_grids
@@ -91,7 +92,7 @@ def test_every_cell_of_a_flat_grid_is_its_source():
 
 
 def test_a_row_that_does_not_add_up_is_left_alone():
-    broken = GRID.replace("600", "601")
+    broken = GRID.replace("600", "602")  # off by more than one unit of rounding
     assert 2 not in {r for r, v in _rows(broken).items() if "합동점검 운영기관" in v}
     assert len(_rows(broken)) == 3  # the header, 계 and 교육 강화
 
@@ -116,8 +117,33 @@ def test_counts_ambiguous_rows_and_padded_lines_are_not_read_as_money():
     assert all(text[c.start : c.end] == text[c.start : c.end].strip() for c in grid.cells)
 
 
-def test_one_row_adding_up_is_not_yet_a_grid():
-    assert not flat_grids("(단위 : 억원)\n계\n2024년 2025년\n국비\n30\n10\n20\n", 0, 60, [])
+def test_one_row_is_a_grid_when_its_total_sums_two_cells_or_more():
+    assert _rows("(단위 : 억원)\n계\n2024년 2025년\n국비\n30\n10\n20\n")[1] == [
+        "국비",
+        "30",
+        "10",
+        "20",
+    ]
+    # '30 30 -': a total equal to one cell says nothing about where the others stand
+    assert not flat_grids("(단위 : 억원)\n계\n2024년 2025년\n국비\n30\n30\n-\n", 0, 60, [])
+    # executed money: the years not yet spent are not written at all ('225 - 47 178')
+    text = "(단위 : 백만원)\n계\n’14년 ’15년 ’16년 ’17년\n시 비\n225\n-\n47\n178\n"
+    assert _rows(text)[1] == ["시 비", "225", "47", "178"]
+
+
+@pytest.mark.parametrize(
+    ("values", "read"),
+    [
+        ("608 - 46 178 249 134", True),  # 607: each cell rounded to 백만원
+        ("609 - 46 178 249 134", False),  # off by two: not rounding
+        ("31 10 20", False),  # two cells: no slack, they must add up exactly
+    ],
+)
+def test_a_total_may_differ_from_its_sum_by_one_unit_of_rounding(values, read):
+    text = "(단위 : 백만원)\n계\n’14년 ’15년 ’16년 ’17년 ’18.6월\n시 비\n" + "\n".join(
+        values.split()
+    )
+    assert bool(flat_grids(text, 0, len(text), [])) is read
 
 
 def test_a_grid_needs_a_caption_years_and_a_total_column():

@@ -16,7 +16,7 @@ from typing import Generic, TypeVar
 from pipeline.extract.context import Context
 from pipeline.extract.mentions import DateMention, MoneyMention
 from pipeline.money import parse_number_cell
-from pipeline.vocab import AS_OF_WORDS, MONEY_UNIT_RE, STATISTIC_COUNTER_RE
+from pipeline.vocab import AS_OF_WORDS, MONEY_UNIT_RE, RESULTS_OF_WORDS, STATISTIC_COUNTER_RE
 
 M = TypeVar("M")
 
@@ -104,9 +104,10 @@ _AS_OF_AFTER = re.compile(rf"\s*[)）]?\s*(?:{'|'.join(AS_OF_WORDS)})")
 # a figure: a number with a comma or of two digits or more, or a percentage ('3대 분야' is not)
 _STATISTIC_AFTER = re.compile(
     rf"\s*[)）]?\s*(?:(?:약|총)\s*)?(?:\d{{1,3}}(?:,\d{{3}})+|\d{{2,}}|\d+\.\d+|\d)\s*"
-    rf"(?:(?<=\d\d)\s*{STATISTIC_COUNTER_RE}|(?<=,\d\d\d)\s*{STATISTIC_COUNTER_RE}|%|{MONEY_UNIT_RE}|억|조)"
+    rf"(?:(?<=\d\d)\s*(?:{STATISTIC_COUNTER_RE})|(?<=,\d\d\d)\s*(?:{STATISTIC_COUNTER_RE})|%|{MONEY_UNIT_RE}|억|조)"
 )
 _COMPARISON_AFTER = re.compile(r"\s*(?:년도?)?\s*(?:대비|比)")
+_RESULTS_OF_AFTER = re.compile(rf"\s*(?:{'|'.join(RESULTS_OF_WORDS)})")
 _MINUTES_AFTER = re.compile(r"\s*분(?!기)")
 
 
@@ -129,6 +130,10 @@ def _statistic(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool:
 
 def _comparison(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool:
     return bool(_COMPARISON_AFTER.match(ctx.text, d.date.end))
+
+
+def _results_of(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool:
+    return bool(_RESULTS_OF_AFTER.match(ctx.text, d.date.end))
 
 
 def _document_date(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool:
@@ -203,6 +208,9 @@ DATE_EXCLUSIONS: tuple[Exclusion[DateMention], ...] = (
     Exclusion("as_of", "an as-of date ('25년 1월 기준, 현재): a reference point", _as_of),
     Exclusion("statistic", "a period that dates a figure (’24년 1,194건)", _statistic),
     Exclusion("comparison", "a comparison's base (’15년 대비)", _comparison),
+    Exclusion(
+        "results_of", "the period whose results are reported (상반기 실적 점검)", _results_of
+    ),
     Exclusion("document_date", "the document's own date (its cover or header)", _document_date),
     Exclusion("header_cell", "a table's column header", _header_cell),
     Exclusion("number_cell", "a number in a table cell (4.2 %), not a date", _number_cell),

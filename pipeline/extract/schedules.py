@@ -38,6 +38,7 @@ from pipeline.vocab import (
     ROMAN_NUMERALS,
     SCHEDULE_FIELDS,
     SCHEDULE_HEADING_RE,
+    SCHEDULE_HEADINGS,
     STEP_ARROWS,
     STEP_DONE_WORDS,
 )
@@ -47,9 +48,11 @@ _CITATION_BEFORE = re.compile(
     r"(?:제?\s*\d+\s*호\s*[/,(]|제\s*\d+\s*호|[가-힣]+\s*-\s*\d+\s*,|방침\s*[/,]|"
     r"(?:계획|방침|지침|조례|규칙|공고|결과|보고|의결|협의|심의|통보)\s*\(|/)\s*$"
 )
-# '▪ (기간/장소) …': a bracketed label that names a time (not '(인구) ’24.12월 말 940만명')
+# '▪ (기간/장소) …', '(추진계획) …': a bracketed label that names a time or a plan's steps
+# (not '(인구) ’24.12월 말 940만명')
 _BRACKET_LABEL = re.compile(
-    rf"^[\s\-·○◦*ㅇ※•▪▷▶□■]*[(（][^()（）\d]{{0,8}}(?:{DATE_COLUMN_HEADER_RE.pattern})[^()（）\d]{{0,8}}[)）]\s*$"
+    rf"^[\s\-·○◦*ㅇ※•▪▷▶□■]*[(（][^()（）\d]{{0,8}}"
+    rf"(?:{DATE_COLUMN_HEADER_RE.pattern}|{'|'.join(SCHEDULE_HEADINGS)})[^()（）\d]{{0,8}}[)）]\s*$"
 )
 # a bullet arrow opening the next item ('고시 ▸ ’29.12월 개항목표'), not a change ('2만명 → ’25.6월')
 _AFTER_ARROW = re.compile(r"[▸▹►]\s*$")
@@ -292,7 +295,8 @@ def _rows_of_clause(
         else:
             task = task_from(text[lo : d.start], text[d.end : hi])
             if k > 0 and not clean(text[lo : d.start]).strip(" ~:;,)(및"):
-                task = task_from(text[clause.start : d.start], "")
+                # '자문회의(’15.5.22, ’16.2.1)': the dates listed after one subject share it
+                task = rows[-1].task if rows else task_from(text[clause.start : d.start], "")
         task = task if has_content(task) else (fallback or task or "")
         if not has_content(task) and rows:
             task = rows[-1].task  # '제194호(1999.3.13), 제443호(2000.4.26)': one subject, two dates
