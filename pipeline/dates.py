@@ -116,7 +116,9 @@ _TAIL = re.compile(
 )
 # A range sign between two points; '-' only between numbers ('2016.03 - 2016.12').
 _RANGE = re.compile(rf"\s*(?:{_RANGE_CLASS}|-(?=\s*[\d{re.escape(APOSTROPHES)}]))\s*")
-_BEFORE_OK = re.compile(r"(?:^|[^\d.,\w])$|(?<=[가-힣ㄱ-ㅎ(\[「『<])$")
+_BEFORE_OK = re.compile(
+    r"(?:^|[^\d.,\w=])$|(?<=[가-힣ㄱ-ㅎ(\[「『<])$"
+)  # not after "=": a measure (L=9.3 ㎞)
 _AFTER_BAD = re.compile(
     rf"^(?:\d|[.,]\d|\s*[%％]|(?:{MONEY_UNIT_RE}|억|{COUNTER_RE})"
     rf"|\s*(?:(?:{MONEY_UNIT_RE})(?![가-힣])|(?:억|조|천만|백만|항|호|%)(?![가-힣])))"

@@ -122,6 +122,9 @@ YEAR_BOUND_WORDS = ("대비", "까지", "부터", "이후", "이전", "이래")
 AS_OF_WORDS = ("기준", "현재")
 # Words after a period that make it the period whose results are reported: '상반기 실적 점검'.
 RESULTS_OF_WORDS = ("실적", "성과")
+# A noun that makes the date before it in its phrase a status's as-of date: '2024년 12월말
+# 정비기금 보유현황 : …', '’24년 … 납부 현황'.
+STATUS_WORDS = ("현황",)
 # Recurrence words → the contract's `recurrence` values.
 RECURRENCE_WORDS: tuple[tuple[str, str], ...] = (
     (r"매\s*월|월\s*\d+\s*회(?:\s*이상)?|월\s*1?\s*회|매달", "monthly"),

@@ -100,6 +100,7 @@ def test_year_in_force_carries_forward():
         "(5.4 억원 )",
         "2.5억원",
         "1.00 배",  # a ratio, not a blank-day template date
+        "(가덕대교 ~ 신공항, L=9.3 ㎞ )",  # a measure after '=', its unit after a space
     ],
 )
 def test_not_dates(text):

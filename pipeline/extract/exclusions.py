@@ -16,7 +16,13 @@ from typing import Generic, TypeVar
 from pipeline.extract.context import Context
 from pipeline.extract.mentions import DateMention, MoneyMention
 from pipeline.money import parse_number_cell
-from pipeline.vocab import AS_OF_WORDS, MONEY_UNIT_RE, RESULTS_OF_WORDS, STATISTIC_COUNTER_RE
+from pipeline.vocab import (
+    AS_OF_WORDS,
+    MONEY_UNIT_RE,
+    RESULTS_OF_WORDS,
+    STATISTIC_COUNTER_RE,
+    STATUS_WORDS,
+)
 
 M = TypeVar("M")
 
@@ -101,13 +107,18 @@ def excluded_money(
 
 # ── dates ─────────────────────────────────────────────────────────────────────────────────
 _AS_OF_AFTER = re.compile(rf"\s*[)）]?\s*(?:{'|'.join(AS_OF_WORDS)})")
-# a figure: a number with a comma or of two digits or more, or a percentage ('3대 분야' is not)
+# a figure: a number with a comma or of two digits or more, a total ('총9건'), or a percentage
+# ('3대 분야' is not, nor '(’16.2.1) 3회 실시', how many times)
 _STATISTIC_AFTER = re.compile(
-    rf"\s*[)）]?\s*(?:(?:약|총)\s*)?(?:\d{{1,3}}(?:,\d{{3}})+|\d{{2,}}|\d+\.\d+|\d)\s*"
-    rf"(?:(?<=\d\d)\s*(?:{STATISTIC_COUNTER_RE})|(?<=,\d\d\d)\s*(?:{STATISTIC_COUNTER_RE})|%|{MONEY_UNIT_RE}|억|조)"
+    rf"\s*[)）]?\s*(?:(?:약|총)\s*\d+\s*(?:{STATISTIC_COUNTER_RE})"  # '총9건': a total, any size
+    rf"|(?:(?:약|총)\s*)?(?:\d{{1,3}}(?:,\d{{3}})+|\d{{2,}}|\d+\.\d+|\d)\s*"
+    rf"(?:(?<=\d\d)\s*(?:{STATISTIC_COUNTER_RE})|(?<=,\d\d\d)\s*(?:{STATISTIC_COUNTER_RE})|%|{MONEY_UNIT_RE}|억|조))"
 )
 _COMPARISON_AFTER = re.compile(r"\s*(?:년도?)?\s*(?:대비|比)")
 _RESULTS_OF_AFTER = re.compile(rf"\s*(?:{'|'.join(RESULTS_OF_WORDS)})")
+# the status noun closes the date's own phrase: no colon, bracket, comma or line between
+_STATUS_BEFORE = re.compile(rf"(?:{'|'.join(STATUS_WORDS)})\s*[(（]\s*$")
+_STATUS_AFTER = re.compile(rf"[^\n:：()（）,，]{{0,20}}?(?:{'|'.join(STATUS_WORDS)})")
 _MINUTES_AFTER = re.compile(r"\s*분(?!기)")
 
 
@@ -134,6 +145,12 @@ def _comparison(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool
 
 def _results_of(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool:
     return bool(_RESULTS_OF_AFTER.match(ctx.text, d.date.end))
+
+
+def _status(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool:
+    """'2024년 12월말 정비기금 보유현황 : …', '… 납부 현황(‘24년) : 19만 3천건'."""
+    before = ctx.text[max(0, d.date.start - 12) : d.date.start]
+    return bool(_STATUS_AFTER.match(ctx.text, d.date.end) or _STATUS_BEFORE.search(before))
 
 
 def _document_date(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool:
@@ -208,6 +225,7 @@ DATE_EXCLUSIONS: tuple[Exclusion[DateMention], ...] = (
     Exclusion("as_of", "an as-of date ('25년 1월 기준, 현재): a reference point", _as_of),
     Exclusion("statistic", "a period that dates a figure (’24년 1,194건)", _statistic),
     Exclusion("comparison", "a comparison's base (’15년 대비)", _comparison),
+    Exclusion("status", "the as-of date of a status (2024년 12월말 보유현황)", _status),
     Exclusion(
         "results_of", "the period whose results are reported (상반기 실적 점검)", _results_of
     ),
