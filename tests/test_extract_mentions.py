@@ -32,6 +32,11 @@ def _amounts(text: str) -> list[tuple[str, int]]:
                 ("68", 6_800_000_000),
             ],
         ),
+        # the bracket may open with the year its parts are for
+        (
+            "○ 개선사업 1,000백만원(‘25년, 시 500, 구 500)\n",
+            [("1,000백만원", 1_000_000_000), ("500", 500_000_000), ("500", 500_000_000)],
+        ),
         # a bracket of counts or shares is not a breakdown
         ("○ 시설 확충 100억원(3건, 2개소)\n", [("100억원", 10_000_000_000)]),
         # the lower end of a range written once with its unit

@@ -30,6 +30,7 @@ from pipeline.dates import DateMatch, find_dates
 from pipeline.extract.context import Clause, Context
 from pipeline.money import Amount, find_amounts, to_krw
 from pipeline.vocab import (
+    APOSTROPHES,
     CIRCLE_BULLETS,
     COUNTER_WORD_RE,
     DECLARED_UNIT_RE,
@@ -157,6 +158,11 @@ _RANGE_BEFORE = re.compile(
 )
 
 
+_BRACKET_YEAR = re.compile(
+    rf"\s*(?:(?:19|20)\d\d|[{re.escape(APOSTROPHES)}]\d\d)\s*년도?\s*[,，]\s*"
+)
+
+
 def _closing(text: str, start: int, limit: int) -> int:
     """The end of the bracket opened just before ``start`` (nested brackets kept inside)."""
     depth = 1
@@ -180,8 +186,11 @@ def _parts(ctx: Context, clause: Clause, total: Amount, limit: int) -> list[Mone
         return []
     bracketed = text[m.end() - 1] in "(（"
     end = _closing(text, m.end(), clause.end) if bracketed else limit
-    inner = text[m.end() : end]
-    parts = list(_PART.finditer(text, m.end(), end))
+    # '1,000백만원(‘25년, 시 500, 구 500)': the year the bracket opens with dates the parts
+    opening = _BRACKET_YEAR.match(text, m.end(), end) if bracketed else None
+    first = opening.end() if opening else m.end()
+    inner = text[first:end]
+    parts = list(_PART.finditer(text, first, end))
     if not parts or any(ch.isdigit() for ch in _PART.sub("", inner)):
         return []
     mult = MONEY_UNITS[total.unit]
