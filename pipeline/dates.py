@@ -55,7 +55,13 @@ _POINT_FORMS: list[tuple[str, re.Pattern[str]]] = [
     ("ymd", re.compile(rf"{_Y}\s*년\s*{_M}\s*월\s*{_D}\s*일")),
     ("ym", re.compile(rf"{_Y}{_SEP}{_M}(?:\s*월|\.(?!\d))?")),
     ("ym", re.compile(rf"{_Y}\s*년\s*{_M}\s*월")),
-    ("y", re.compile(rf"{_Y}\s*년도?|{_APOS}(?P<YY2>\d\d)(?!\d)(?!\s*[.\-/][^\S\n]*\d)\.?")),
+    # '’25.', and '( ’ 25.)' spaced by a PDF (not a closing quote: '‘서울런’ 25')
+    (
+        "y",
+        re.compile(
+            rf"{_Y}\s*년도?|(?:(?<!\w){_APOS}\s|{_APOS})(?P<YY2>\d\d)(?!\d)(?!\s*[.\-/][^\S\n]*\d)\.?"
+        ),
+    ),
     # a table's two-digit year without an apostrophe: '23.3.29.' (day required, so never '1.2')
     (
         "ymd",

@@ -48,6 +48,8 @@ D = dt.date
         ("‘24.상·하 각 1회", D(2024, 1, 1), D(2024, 12, 31), "year", "yearly"),
         ("’25.9.～’26.상", D(2025, 9, 1), D(2026, 6, 30), "month", None),
         # years alone, open, paired, ranged
+        ("승인 ( ’ 25.)", D(2025, 1, 1), D(2025, 12, 31), "year", None),  # spaced by a PDF
+        ("추진 (9개 하천, ’ 26.~)", D(2026, 1, 1), None, "year", None),
         ("’26년까지", D(2026, 1, 1), D(2026, 12, 31), "year", None),
         ("(’26.~)", D(2026, 1, 1), None, "year", None),
         ("’23/’24년", D(2023, 1, 1), D(2024, 12, 31), "year", None),
@@ -101,6 +103,7 @@ def test_year_in_force_carries_forward():
         "2.5억원",
         "1.00 배",  # a ratio, not a blank-day template date
         "(가덕대교 ~ 신공항, L=9.3 ㎞ )",  # a measure after '=', its unit after a space
+        "‘서울런’ 25 강좌",  # a closing quote, then a number: not a spaced apostrophe year
     ],
 )
 def test_not_dates(text):

@@ -41,6 +41,7 @@ def _steps(text: str, kind: str = "work_report") -> list[tuple[str, str]]:
         # a bare year: a step when it bounds a period or stands alone in brackets
         ("○ 전 구간 개통 ’26년까지 완료\n", [("’26년", "전 구간 개통")]),
         ("○ MOU 체결(‘25.)\n", [("‘25.", "MOU 체결")]),
+        ("○ 보행로 연결(‘25, 10억원)\n", [("‘25", "보행로 연결")]),  # with its cost
         ("○ ’17년 협치서울 의제사업 추진\n", []),  # an attribute
         ("○ 도시인프라 협력(2017년도)\n", []),  # a version's year
         # a recurrence that says when an activity happens; not one that says how money is paid

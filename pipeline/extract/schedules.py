@@ -34,6 +34,7 @@ from pipeline.vocab import (
     DATE_COLUMN_HEADER_RE,
     END_OF_TEXT_MARK_RE,
     EVENT_DATE_LABEL_RE,
+    MONEY_UNIT_RE,
     NOTE_MARKS,
     ROMAN_NUMERALS,
     SCHEDULE_FIELDS,
@@ -63,6 +64,10 @@ _PERIOD_AFTER = re.compile(r"\s*(?:까지|부터|[~∼～〜])")
 # ('2018년 개관 예정 주요시설' names the facilities)
 _STEP_DONE_AFTER = re.compile(rf"\s*(?:{'|'.join(STEP_DONE_WORDS)})\s*(?=[,，)）]|$)", re.M)
 _PERIOD_WORD = re.compile(r"\s*(?:까지|부터)")
+# '연결(‘25, 10억원)': the year an activity happens, given with its cost in one bracket
+_COST_AFTER = re.compile(
+    rf"\s*[,，]\s*\d[\d,.]*\s*(?:{MONEY_UNIT_RE}|억|조)[^()（）\n]{{0,12}}[)）]"
+)
 _SCHEDULED_AFTER = re.compile(
     r"[ \t]*(?:[가-힣·]+[ \t]+){0,2}[가-힣·]*예정(?:임|이다|입니다)?[ \t.)]*$"
 )
@@ -121,7 +126,10 @@ def _is_step(ctx: Context, d: DateMatch, clause: Clause, in_schedule: bool) -> b
             return True
         alone_in_parens = (
             in_parens
-            and text[d.end : d.end + 2].lstrip()[:1] in (")", "）")
+            and (
+                text[d.end : d.end + 2].lstrip()[:1] in (")", "）")
+                or bool(_COST_AFTER.match(text, d.end))
+            )
             and not d.text.endswith("년도")  # '협력(2017년도)': a version's year, not a step
         )
         dates_line = leading and text[d.end : d.end + 3].lstrip()[:1] in (":", "：")
