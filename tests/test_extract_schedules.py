@@ -43,6 +43,7 @@ def _steps(text: str, kind: str = "work_report") -> list[tuple[str, str]]:
         ("○ MOU 체결(‘25.)\n", [("‘25.", "MOU 체결")]),
         ("○ 보행로 연결(‘25, 10억원)\n", [("‘25", "보행로 연결")]),  # with its cost
         ("○ ’17년 협치서울 의제사업 추진\n", []),  # an attribute
+        ("ㅇ '25. 산업부 사전자문 이행\n", [("'25.", "산업부 사전자문 이행")]),  # a dotted year
         ("○ 도시인프라 협력(2017년도)\n", []),  # a version's year
         # a recurrence that says when an activity happens; not one that says how money is paid
         ("○ 분과위원회 개최 : 월 2회 이상\n", [("월 2회 이상", "분과위원회 개최")]),

@@ -29,6 +29,7 @@ from pipeline.model import Cell, ScheduleRow, Table
 from pipeline.settings import FLAT_GRIDS
 from pipeline.spans import line_above, line_at, line_below, lines
 from pipeline.vocab import (
+    APOSTROPHES,
     BOX_MARKERS,
     CIRCLE_BULLETS,
     DATE_COLUMN_HEADER_RE,
@@ -64,6 +65,7 @@ _PERIOD_AFTER = re.compile(r"\s*(?:까지|부터|[~∼～〜])")
 # ('2018년 개관 예정 주요시설' names the facilities)
 _STEP_DONE_AFTER = re.compile(rf"\s*(?:{'|'.join(STEP_DONE_WORDS)})\s*(?=[,，)）]|$)", re.M)
 _PERIOD_WORD = re.compile(r"\s*(?:까지|부터)")
+_DOTTED_YEAR = re.compile(rf"[{re.escape(APOSTROPHES)}]\s?\d\d\s*\.")
 # '연결(‘25, 10억원)': the year an activity happens, given with its cost in one bracket
 _COST_AFTER = re.compile(
     rf"\s*[,，]\s*\d[\d,.]*\s*(?:{MONEY_UNIT_RE}|억|조)[^()（）\n]{{0,12}}[)）]"
@@ -132,7 +134,12 @@ def _is_step(ctx: Context, d: DateMatch, clause: Clause, in_schedule: bool) -> b
             )
             and not d.text.endswith("년도")  # '협력(2017년도)': a version's year, not a step
         )
-        dates_line = leading and text[d.end : d.end + 3].lstrip()[:1] in (":", "：")
+        # a line led by a dotted year lists what is done then ("'25. 산업부 사전자문 …"); a
+        # leading '’17년 …' names the year's thing instead
+        dates_line = leading and (
+            text[d.end : d.end + 3].lstrip()[:1] in (":", "：")
+            or bool(_DOTTED_YEAR.fullmatch(d.text))
+        )
         if in_schedule:  # a history or plan lists its years: '2008년 환경보건법 제정'
             return alone_in_parens or after_colon or leading
         # 'MOU 체결(‘25.)', '확대 개편 추진(’17년)': the year an activity happens
