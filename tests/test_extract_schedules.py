@@ -42,6 +42,11 @@ def _steps(text: str, kind: str = "work_report") -> list[tuple[str, str]]:
         ("○ 전 구간 개통 ’26년까지 완료\n", [("’26년", "전 구간 개통")]),
         ("○ MOU 체결(‘25.)\n", [("‘25.", "MOU 체결")]),
         ("○ 보행로 연결(‘25, 10억원)\n", [("‘25", "보행로 연결")]),  # with its cost
+        # a note opened inside the line: its dated year leads it
+        (
+            "• 클러스터 조성 사업 ▸ ‘25년, 48억원 * ’24.～‘26., 총 200억원\n",
+            [("’24.～‘26.", "클러스터 조성 사업")],
+        ),
         ("○ ’17년 협치서울 의제사업 추진\n", []),  # an attribute
         ("ㅇ '25. 산업부 사전자문 이행\n", [("'25.", "산업부 사전자문 이행")]),  # a dotted year
         ("○ 도시인프라 협력(2017년도)\n", []),  # a version's year

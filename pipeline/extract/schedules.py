@@ -58,6 +58,10 @@ _BRACKET_LABEL = re.compile(
 )
 # a bullet arrow opening the next item ('고시 ▸ ’29.12월 개항목표'), not a change ('2만명 → ’25.6월')
 _AFTER_ARROW = re.compile(r"[▸▹►]\s*$")
+# a note opened inside the line ('… 48억원 * ’24.～‘26., 총 200억원'): its dated year leads it
+# (not '※ 7월 현황 제출 기한 : …', a month that names what is submitted)
+_SUBJECT_END = re.compile(rf"[▸▹►]|\s[{re.escape(NOTE_MARKS)}]\s")
+_AFTER_NOTE_MARK = re.compile(rf"\s[{re.escape(NOTE_MARKS)}]\s*$")
 # what a date dates starts with words, not a figure ('’24.12월 : 940만명' is a statistic)
 _WORDS_NEXT = re.compile(r"\s*[:：]?\s*[가-힣A-Za-z「『‘“(]")
 _PERIOD_AFTER = re.compile(r"\s*(?:까지|부터|[~∼～〜])")
@@ -101,8 +105,10 @@ def _is_step(ctx: Context, d: DateMatch, clause: Clause, in_schedule: bool) -> b
     # after a colon, or a bracketed label ('▪ (기간/장소) ’25. 11. 26.(화) ~ …')
     after_colon = before.rstrip().endswith((":", "：")) or bool(_BRACKET_LABEL.match(before))
     # leading its clause, or an item after an inline arrow ('고시 ▸ ’29.12월 개항목표 명기')
-    leading = not before.strip(_LEAD_DECORATION) or (
-        bool(_AFTER_ARROW.search(before)) and bool(_WORDS_NEXT.match(text, d.end))
+    leading = (
+        not before.strip(_LEAD_DECORATION)
+        or (bool(_AFTER_ARROW.search(before)) and bool(_WORDS_NEXT.match(text, d.end)))
+        or (d.explicit_year and bool(_AFTER_NOTE_MARK.search(before)))
     )
     dates_what_follows = text[d.end : d.end + 3].lstrip()[:1] in (":", "：") and bool(
         _WORDS_NEXT.match(text, d.end)
@@ -307,6 +313,10 @@ def _rows_of_clause(
             task = task_from(text[lo : d.start], "")
         elif leading:
             task = task_from("", text[d.end : hi])
+        elif d.explicit_year and _AFTER_NOTE_MARK.search(text[lo : d.start]):
+            # '• 클러스터 조성 사업 ▸ ‘25년, 48억원 * ’24.～‘26., 총 200억원': the note dates the
+            # subject its line opens with
+            task = task_from(_SUBJECT_END.split(text[clause.start : d.start], 1)[0], "")
         else:
             task = task_from(text[lo : d.start], text[d.end : hi])
             if k > 0 and not clean(text[lo : d.start]).strip(" ~:;,)(및"):
