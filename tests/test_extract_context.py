@@ -10,7 +10,9 @@ import datetime as dt
 import pytest
 from extract_helpers import budget, doc_of, schedule
 
+from pipeline.extract.context import Context
 from pipeline.extract.years import scoping_year
+from pipeline.model import Cell, Table
 
 D = dt.date
 
@@ -207,3 +209,26 @@ def test_a_stated_year_and_other_periods_keep_an_amount_in_its_year():
     assert budget(doc, "120억원").fiscal_year == 2025
     text = "□ 2025년 청년창업 지원사업\n○ 사업비 : 5억원\n○ 협약기간 : ’25.3.~’27.2.\n"
     assert budget(doc_of(text, "work_report"), "5억원").fiscal_year == 2025  # not its own period
+
+
+def test_a_header_with_no_body_cell_under_it_heads_no_date_column():
+    """A box's title bar ('선정 및 지급 추진일정') over one cell in another column: the box's
+    steps are read from its cell, not dropped as 'not in the date column'."""
+    doc = doc_of("선정 및 지급 추진일정\n※ 매월 29일 지급 원칙\n")
+    text = doc.text
+    title, body = text.index("선정"), text.index("※")
+    box = Table(
+        "T1",
+        "hwpx",
+        0,
+        len(text),
+        [
+            Cell(0, 2, "선정 및 지급 추진일정", title, title + 12, is_header=True),
+            Cell(1, 0, text[body:].rstrip(), body, len(text.rstrip())),
+        ],
+    )
+    doc.tables = [box]
+    ctx = Context(doc)
+    assert ctx.date_columns(box) == set()
+    columns = Table("T2", "tsv", 0, 1, [*box.cells[:1], Cell(1, 2, "3월", 0, 1)])
+    assert ctx.date_columns(columns) == {2}

@@ -361,12 +361,17 @@ class Context:
         return self.part_year(pos, for_dates)
 
     def date_columns(self, table: Table) -> set[int]:
-        """The columns of a table whose header names dates: 추진기간, 일정, 시기, 기한."""
+        """The columns of a table whose header names dates: 추진기간, 일정, 시기, 기한. A
+        header with no body cell under it (a box's title bar, '선정 및 지급 추진일정') heads
+        no column."""
         if table.table_id not in self._date_columns:
+            body = {c.col for c in table.cells if not c.is_header}
             self._date_columns[table.table_id] = {
                 c.col
                 for c in table.cells
-                if c.is_header and DATE_COLUMN_HEADER_RE.search(c.text.replace(" ", ""))
+                if c.is_header
+                and DATE_COLUMN_HEADER_RE.search(c.text.replace(" ", ""))
+                and c.col in body
             }
         return self._date_columns[table.table_id]
 
