@@ -127,7 +127,7 @@ RESULTS_OF_WORDS = ("실적", "성과")
 STATUS_WORDS = ("현황",)
 # Recurrence words → the contract's `recurrence` values.
 RECURRENCE_WORDS: tuple[tuple[str, str], ...] = (
-    (r"매\s*월|월\s*\d+\s*회(?:\s*이상)?|월\s*1?\s*회|매달", "monthly"),
+    (r"매\s*월|월\s*\d+\s*회(?:\s*이상)?|월\s*1?\s*회|매달|월\s*별(?![가-힣])", "monthly"),
     (r"격\s*월", "bimonthly"),
     (r"분\s*기\s*별|매\s*분\s*기", "quarterly"),
     (r"매\s*년|연\s*\d+\s*회|연\s*1?\s*회", "yearly"),
