@@ -49,6 +49,7 @@ def _steps(text: str, kind: str = "work_report") -> list[tuple[str, str]]:
         ),
         ("○ ’17년 협치서울 의제사업 추진\n", []),  # an attribute
         ("ㅇ '25. 산업부 사전자문 이행\n", [("'25.", "산업부 사전자문 이행")]),  # a dotted year
+        ("ㅇ ’23. 이행점검 매우우수(’24.5.)\n", [("’24.5.", "’23. 이행점검 매우우수")]),
         ("○ 도시인프라 협력(2017년도)\n", []),  # a version's year
         # a recurrence that says when an activity happens; not one that says how money is paid
         ("○ 분과위원회 개최 : 월 2회 이상\n", [("월 2회 이상", "분과위원회 개최")]),

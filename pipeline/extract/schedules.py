@@ -144,7 +144,11 @@ def _is_step(ctx: Context, d: DateMatch, clause: Clause, in_schedule: bool) -> b
         # leading '’17년 …' names the year's thing instead
         dates_line = leading and (
             text[d.end : d.end + 3].lstrip()[:1] in (":", "：")
-            or bool(_DOTTED_YEAR.fullmatch(d.text))
+            or (
+                bool(_DOTTED_YEAR.fullmatch(d.text))
+                # '※ ’23. 이행점검 매우우수(’24.5.)': a later date dates it; the year names it
+                and next(find_dates(text, None, d.end, clause.end), None) is None
+            )
         )
         if in_schedule:  # a history or plan lists its years: '2008년 환경보건법 제정'
             return alone_in_parens or after_colon or leading
