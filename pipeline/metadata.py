@@ -60,9 +60,11 @@ _HEADER = re.compile(
 _POLICY = re.compile(r"\S+\s*방침\s*제?\s*\d+\s*호|\S+방침\s*\d+")
 _MANAGEMENT_NUMBER = re.compile(r"^D\d{6,}$")
 _PHONE = re.compile(r"\(?\s*(\d{2,4}[-)\s]\s*\d{3,4}-\d{4})\s*\)?")
-# 주요업무 보고 / 업무계획, spaced any way the cover spaces it ('주 요 업 무 계 획').
+# 주요업무 보고 / 업무계획 / 주요업무 추진계획, spaced any way the cover spaces it
+# ('주 요 업 무 계 획').
 _WORK_REPORT = re.compile(
-    r"주\s*요\s*업\s*무\s*(?:보\s*고|계\s*획)|업\s*무\s*보\s*고|업\s*무\s*계\s*획"
+    r"주\s*요\s*업\s*무\s*(?:추\s*진\s*)?(?:보\s*고|계\s*획)|업\s*무\s*보\s*고"
+    r"|업\s*무\s*(?:추\s*진\s*)?계\s*획"
 )
 # A cover's year line: '2025년도', '- 2025년도 -', '2 0 2 5 년'.
 _COVER_YEAR = re.compile(r"^[-–\s]*((?:\d\s*){4})년\s*도?[-–\s]*$")

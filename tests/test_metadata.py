@@ -90,6 +90,27 @@ def test_a_plan_covers_date_beside_its_committee_dates_the_document():
     assert plan_cover(lines) == ("2025년 주요업무계획", "주택건축국", "2025. 2. 13.(목)")
 
 
+@pytest.mark.parametrize(
+    ("lines", "title", "dept"),
+    [
+        (
+            ["2025. 2. 12.(수)", "2025년 주요업무 추진계획", "보건환경연구원"],
+            "2025년 주요업무 추진계획",
+            "보건환경연구원",
+        ),
+        (
+            ["2025. 3. 5.(수)", "2025년도", "주 요 업 무 보 고", "문 화 체 육 국"],
+            "2025년도 주요업무보고",
+            "문화체육국",
+        ),
+    ],
+)
+def test_a_plan_covers_title_may_say_plan_report_or_추진계획(lines, title, dept):
+    from pipeline.metadata import plan_cover
+
+    assert plan_cover(lines)[:2] == (title, dept)
+
+
 @pytest.mark.parametrize("toc", ["순 서", "목 차", "보고순서", "차 례"])
 def test_a_covers_contents_heading_is_not_its_department(toc):
     from pipeline.metadata import plan_cover
