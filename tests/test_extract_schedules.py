@@ -49,6 +49,11 @@ def _steps(text: str, kind: str = "work_report") -> list[tuple[str, str]]:
         ),
         ("○ ’17년 협치서울 의제사업 추진\n", []),  # an attribute
         ("ㅇ '25. 산업부 사전자문 이행\n", [("'25.", "산업부 사전자문 이행")]),  # a dotted year
+        # a range opening the bracket after an activity is when it ran, whatever it counts
+        (
+            "○ 양성 프로그램 추진 (’24.5.∼’25.1. 14개 대학)\n",
+            [("’24.5.∼’25.1.", "양성 프로그램 추진")],
+        ),
         ("ㅇ ’23. 이행점검 매우우수(’24.5.)\n", [("’24.5.", "’23. 이행점검 매우우수")]),
         ("○ 도시인프라 협력(2017년도)\n", []),  # a version's year
         # a recurrence that says when an activity happens; not one that says how money is paid

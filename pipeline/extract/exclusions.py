@@ -129,7 +129,21 @@ def _as_of(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool:
 
 
 def _statistic(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool:
-    """'’17. 상반기 1,194건', "'24년 약 32,351명": a year or period that dates a figure."""
+    """'’17. 상반기 1,194건', "'24년 약 32,351명": a year or period that dates a figure. A
+    range of months or days opening the bracket after an activity is when it ran, whatever it
+    counts ('프로그램 추진 (’24.5.∼’25.1. 14개 대학 38개 창업팀)')."""
+    date = d.date
+    if (
+        date.start_date is not None
+        and date.end_date is not None
+        and (
+            (date.precision == "day" and date.start_date != date.end_date)
+            or (date.precision == "month" and date.start_date.month != date.end_date.month)
+            or (date.precision == "month" and date.start_date.year != date.end_date.year)
+        )
+        and ctx.text[max(0, date.start - 2) : date.start].strip().endswith(("(", "（"))
+    ):
+        return False
     # the figure is on the date's line ('’24년\t1,194건'), never the next line's '건축…'
     nl = ctx.text.find("\n", d.date.end)
     end = nl if nl >= 0 else len(ctx.text)
