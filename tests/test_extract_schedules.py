@@ -49,6 +49,8 @@ def _steps(text: str, kind: str = "work_report") -> list[tuple[str, str]]:
         ),
         ("○ ’17년 협치서울 의제사업 추진\n", []),  # an attribute
         ("ㅇ '25. 산업부 사전자문 이행\n", [("'25.", "산업부 사전자문 이행")]),  # a dotted year
+        # a status in the note after a period is not that period's status
+        ("- 사업기간 : 1958년부터 ~ 현재 ※ 누적수여자 현황\n", [("1958년부터", "사업기간")]),
         # a range opening the bracket after an activity is when it ran, whatever it counts
         (
             "○ 양성 프로그램 추진 (’24.5.∼’25.1. 14개 대학)\n",

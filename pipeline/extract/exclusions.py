@@ -19,6 +19,8 @@ from pipeline.money import parse_number_cell
 from pipeline.vocab import (
     AS_OF_WORDS,
     MONEY_UNIT_RE,
+    NOTE_MARKS,
+    RANGE_SIGNS,
     RESULTS_OF_WORDS,
     STATISTIC_COUNTER_RE,
     STATUS_WORDS,
@@ -116,9 +118,12 @@ _STATISTIC_AFTER = re.compile(
 )
 _COMPARISON_AFTER = re.compile(r"\s*(?:년도?)?\s*(?:대비|比)")
 _RESULTS_OF_AFTER = re.compile(rf"\s*(?:{'|'.join(RESULTS_OF_WORDS)})")
-# the status noun closes the date's own phrase: no colon, bracket, comma or line between
+# the status noun closes the date's own phrase: no colon, bracket, comma, note mark, range sign
+# or line between ('사업기간 : 1958년부터 ~ 현재 ※ 누적수여자 현황' is not the period's status)
 _STATUS_BEFORE = re.compile(rf"(?:{'|'.join(STATUS_WORDS)})\s*[(（]\s*$")
-_STATUS_AFTER = re.compile(rf"[^\n:：()（）,，]{{0,20}}?(?:{'|'.join(STATUS_WORDS)})")
+_STATUS_AFTER = re.compile(
+    rf"[^\n:：()（）,，{re.escape(NOTE_MARKS + RANGE_SIGNS)}]{{0,20}}?(?:{'|'.join(STATUS_WORDS)})"
+)
 _MINUTES_AFTER = re.compile(r"\s*분(?!기)")
 
 
