@@ -143,8 +143,11 @@ def _statistic(d: DateMention, ctx: Context, near: Around[DateMention]) -> bool:
         and date.end_date is not None
         and (
             (date.precision == "day" and date.start_date != date.end_date)
-            or (date.precision == "month" and date.start_date.month != date.end_date.month)
-            or (date.precision == "month" and date.start_date.year != date.end_date.year)
+            or (
+                date.precision == "month"
+                and (date.start_date.year, date.start_date.month)
+                != (date.end_date.year, date.end_date.month)
+            )
         )
         and ctx.text[max(0, date.start - 2) : date.start].strip().endswith(("(", "（"))
     ):

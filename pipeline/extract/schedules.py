@@ -59,9 +59,10 @@ _BRACKET_LABEL = re.compile(
 # a bullet arrow opening the next item ('고시 ▸ ’29.12월 개항목표'), not a change ('2만명 → ’25.6월')
 _AFTER_ARROW = re.compile(r"[▸▹►]\s*$")
 # a note opened inside the line ('… 48억원 * ’24.～‘26., 총 200억원'): its dated year leads it
-# (not '※ 7월 현황 제출 기한 : …', a month that names what is submitted)
-_SUBJECT_END = re.compile(rf"[▸▹►]|\s[{re.escape(NOTE_MARKS)}]\s")
+# (not '※ 7월 현황 제출 기한 : …', a month that names what is submitted) ...
 _AFTER_NOTE_MARK = re.compile(rf"\s[{re.escape(NOTE_MARKS)}]\s*$")
+# ... and dates the subject the line opens with, up to its first arrow or note mark
+_SUBJECT_END = re.compile(rf"[▸▹►]|\s[{re.escape(NOTE_MARKS)}]\s")
 # what a date dates starts with words, not a figure ('’24.12월 : 940만명' is a statistic)
 _WORDS_NEXT = re.compile(r"\s*[:：]?\s*[가-힣A-Za-z「『‘“(]")
 _PERIOD_AFTER = re.compile(r"\s*(?:까지|부터|[~∼～〜])")
