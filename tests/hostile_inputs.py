@@ -311,9 +311,12 @@ def text_mostly_nuls() -> bytes:
 # ---------------------------------------------------------------- PDF cases
 
 
-def _pdf(pages: list[tuple[tuple[float, float], bytes, bool]], form: bytes | None = None) -> bytes:
-    """A PDF with one content stream per page: ((width, height), content, deflated?); with
-    ``form``, every page's resources name a deflated form XObject /X1 of that content."""
+def _pdf(
+    pages: list[tuple[tuple[float, float], bytes, bool | bytes]], form: bytes | None = None
+) -> bytes:
+    """A PDF with one content stream per page: ((width, height), content, deflated? or the
+    name of its filter); with ``form``, every page's resources name a deflated form XObject
+    /X1 of that content."""
     objects: list[bytes] = [b"", b""]  # 1: catalog, 2: pages; filled below
     font = 3
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
@@ -328,7 +331,10 @@ def _pdf(pages: list[tuple[tuple[float, float], bytes, bool]], form: bytes | Non
     for (w, h), content, deflated in pages:
         stream_id = len(objects) + 1
         page_id = len(objects) + 2
-        extra = b" /Filter /FlateDecode" if deflated else b""
+        if isinstance(deflated, bytes):
+            extra = b" /Filter /" + deflated
+        else:
+            extra = b" /Filter /FlateDecode" if deflated else b""
         objects.append(
             b"<< /Length %d%s >>\nstream\n" % (len(content), extra) + content + b"\nendstream"
         )
@@ -379,6 +385,48 @@ def pdf_stream_bomb() -> bytes:
     )
     stream = b"\x78\xda" + data  # a zlib header; no checksum: nobody should read to the end
     return _pdf([((595, 842), stream, True)])
+
+
+def lzw_pack(codes: list[int]) -> bytes:
+    """PDF LZW codes packed MSB first, each at the width pdfminer's decoder reads it with (9
+    bits, then 10, 11, 12 as its table reaches 511, 1023, 2047 entries; 256 clears it)."""
+    out, acc, nacc, nbits, table, started = bytearray(), 0, 0, 9, 258, False
+    for code in codes:
+        acc, nacc = (acc << nbits) | code, nacc + nbits
+        while nacc >= 8:
+            out.append((acc >> (nacc - 8)) & 0xFF)
+            nacc -= 8
+        acc &= (1 << nacc) - 1
+        if code == 256:
+            nbits, table, started = 9, 258, False
+            continue
+        if started:
+            table += 1
+            nbits = {511: 10, 1023: 11, 2047: 12}.get(table, nbits)
+        started = True
+    if nacc:
+        out.append((acc << (8 - nacc)) & 0xFF)
+    return bytes(out)
+
+
+def lzw_repeated(byte: int, cycles: int) -> bytes:
+    """One byte repeated, LZW's best case: after each clear, codes 258, 259 … 4094 each name
+    a string one longer than the last (about 7.4 MB from 5.4 KB per cycle)."""
+    codes: list[int] = []
+    for _ in range(cycles):
+        codes += [256, byte, *range(258, 4095)]
+    return lzw_pack([*codes, 257])
+
+
+def pdf_lzw_bomb() -> bytes:
+    """A ~1.6 MB PDF whose LZW content stream decodes to 2.2 GB (spaces)."""
+    return _pdf([((595, 842), lzw_repeated(32, 300), b"LZWDecode")])
+
+
+def pdf_runlength_bomb() -> bytes:
+    """A ~0.6 MB PDF whose run-length content stream decodes to 40 MB: each two bytes repeat
+    one byte 128 times."""
+    return _pdf([((595, 842), b"\x81 " * 320_000 + b"\x80", b"RunLengthDecode")])
 
 
 def pdf_form_bomb() -> bytes:
@@ -439,6 +487,8 @@ HOSTILE: dict[str, Callable[[], bytes]] = {
     "tsv_20000_tables.txt": text_many_tsv_tables,
     "mostly_nuls.txt": text_mostly_nuls,
     "stream_bomb.pdf": pdf_stream_bomb,
+    "lzw_bomb.pdf": pdf_lzw_bomb,
+    "runlength_bomb.pdf": pdf_runlength_bomb,
     "form_bomb.pdf": pdf_form_bomb,
     "wide_pages.pdf": pdf_wide_pages,
     "ruled_500x500.pdf": pdf_ruled_grid,

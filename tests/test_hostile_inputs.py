@@ -47,6 +47,8 @@ EXPECTED_ERRORS: dict[str, tuple[str, str]] = {
     "mostly_nuls.txt": ("BinaryDocumentError", "NUL characters"),
     "stream_bomb.pdf": ("DocumentTooLargeError", "page 1 of the PDF inflates past 16 MB"),
     "form_bomb.pdf": ("DocumentTooLargeError", "page 1 of the PDF inflates past 16 MB"),
+    "lzw_bomb.pdf": ("DocumentTooLargeError", "page 1 of the PDF inflates past 16 MB"),
+    "runlength_bomb.pdf": ("DocumentTooLargeError", "page 1 of the PDF inflates past 16 MB"),
     "wide_pages.pdf": ("DocumentTooLargeError", "400000000 × 842 pt"),
     "ruled_500x500.pdf": ("TableTooLargeError", "crossing ruling lines"),
 }

@@ -6,7 +6,10 @@
   already decoded (``PDFStream.data``), so a good page is inflated once, as before; one over
   the limit is refused before pdfminer decodes it.
 
-Streams whose filters are not Flate (LZW, run-length …) are left to pdfminer as they are.
+LZW and run-length streams are sized the same way before pdfminer decodes them: LZW by the
+lengths of its dictionary's strings alone (pdfminer's own decoder keeps every string it ever
+made, so a 2 MB LZW stream of one repeated byte holds gigabytes in its table), run-length by
+its length bytes. Other filters are left to pdfminer as they are.
 """
 
 from __future__ import annotations
@@ -14,7 +17,13 @@ from __future__ import annotations
 import zlib
 from typing import Any
 
-from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1
+from pdfminer.pdftypes import (
+    LITERALS_FLATE_DECODE,
+    LITERALS_LZW_DECODE,
+    LITERALS_RUNLENGTH_DECODE,
+    PDFStream,
+    resolve1,
+)
 from pdfminer.psparser import LIT
 
 from pipeline.errors import DocumentTooLargeError
@@ -56,6 +65,10 @@ def _inflated_size(stream: PDFStream, cap: int) -> int:
         return len(stream.data)
     raw = stream.rawdata or b""
     filters = stream.get_filters()
+    if filters and not stream.decipher and filters[0][0] in LITERALS_LZW_DECODE:
+        return lzw_size(raw, cap)
+    if filters and not stream.decipher and filters[0][0] in LITERALS_RUNLENGTH_DECODE:
+        return runlength_size(raw, cap)
     if not filters or filters[0][0] not in LITERALS_FLATE_DECODE or stream.decipher:
         return len(raw)  # not deflated (or encrypted first): pdfminer decodes it as it is
     inflater = zlib.decompressobj()
@@ -68,6 +81,68 @@ def _inflated_size(stream: PDFStream, cap: int) -> int:
     if inflater.eof and len(filters) == 1 and not filters[0][1]:
         stream.data, stream.rawdata = data, None  # decoded once: pdfminer takes it as it is
     return len(data)
+
+
+_LZW_CLEAR, _LZW_END = 256, 257
+_LZW_WIDER_AT = {511: 10, 1023: 11, 2047: 12}  # the table's size at which codes widen
+
+
+def lzw_size(raw: bytes, cap: int) -> int:
+    """How many bytes an LZW stream decodes to (PDF's 9-12 bit codes, as pdfminer reads them),
+    at most ``cap + 1``: the dictionary is kept as its strings' lengths, never the strings."""
+    lengths: list[int] = [1] * 256 + [0, 0]
+    prev, nbits, total = 0, 9, 0
+    buff, avail, pos = 0, 0, 0
+    while True:
+        while avail < nbits:
+            if pos >= len(raw):
+                return total
+            buff = ((buff << 8) | raw[pos]) & 0xFFFFFF
+            avail += 8
+            pos += 1
+        code = (buff >> (avail - nbits)) & ((1 << nbits) - 1)
+        avail -= nbits
+        if code == _LZW_CLEAR:
+            del lengths[258:]
+            prev, nbits = 0, 9
+            continue
+        if code == _LZW_END:
+            return total
+        if not prev:
+            if code >= len(lengths):
+                return total  # damaged: pdfminer stops there too
+            n = lengths[code]
+        elif code < len(lengths):
+            n = lengths[code]
+            if len(lengths) < 4096:  # an entry past 4095 can never be named by a code
+                lengths.append(prev + 1)
+        elif code == len(lengths):
+            n = prev + 1
+            lengths.append(n)
+        else:
+            return total
+        nbits = _LZW_WIDER_AT.get(len(lengths), nbits)
+        prev = n
+        total += n
+        if total > cap:
+            return total
+
+
+def runlength_size(raw: bytes, cap: int) -> int:
+    """How many bytes a run-length stream decodes to, from its length bytes, at most
+    ``cap + 1``."""
+    total, i = 0, 0
+    while i < len(raw) and total <= cap:
+        n = raw[i]
+        if n == 128:
+            break
+        if n < 128:
+            total += n + 1
+            i += n + 2
+        else:
+            total += 257 - n
+            i += 2
+    return total
 
 
 class ContentBudget:
