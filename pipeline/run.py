@@ -140,7 +140,15 @@ def plan_run(
         rel = entry.rel
         if entry.error is not None:
             err = UnsafePathError(entry.error)
-            plan.read_errors.append(ErrorRecord(rel, None, "read", type(err).__name__, str(err)))
+            record = ErrorRecord(rel, None, "read", type(err).__name__, str(err))
+            failure = settled.get(rel)
+            if failure is not None and (failure.error_type, failure.message) == (
+                record.error_type,
+                record.message,
+            ):
+                plan.still_failing[rel] = failure  # the same link, refused the same way
+            else:
+                plan.read_errors.append(record)
             seen.add(rel)
             continue
         if entry.skipped is not None:
@@ -203,7 +211,8 @@ def _settled_failures(store: OutputStore) -> dict[str, ErrorRecord]:
     """The last run's failures that another run would only repeat: bad input (never a
     transient error, a crash or a time or memory budget), recorded by a run of this pipeline
     version. A file among them whose bytes are unchanged is not processed again; its errors
-    row is carried. A new pipeline version, ``--force`` or an auditor's re-run tries again."""
+    row is carried; so is a link out of the root that is refused with the same message. A new
+    pipeline version, ``--force`` or an auditor's re-run tries again."""
     runs = store.read("runs", columns=["run_id", "pipeline_version", "finished_at"]).to_pylist()
     if (
         not runs
@@ -214,7 +223,7 @@ def _settled_failures(store: OutputStore) -> dict[str, ErrorRecord]:
     for e in store.read("errors").to_pylist():
         kind = getattr(pipeline_errors, e["error_type"], None)
         if (
-            e["source_sha256"]
+            (e["source_sha256"] or kind is UnsafePathError)  # a link has no bytes of its own
             and isinstance(kind, type)
             and issubclass(kind, BadInputError)
             and not issubclass(kind, _BUDGET_FAILURES)

@@ -131,3 +131,29 @@ def test_a_bad_file_unchanged_is_not_tried_again_and_its_errors_row_is_carried(
     (raw / "bad.txt").write_bytes(b"fixed: a plain text document now\n")
     plan = plan_run(raw, OutputStore(out))
     assert [f.rel_path for f in plan.to_process] == ["bad.txt"] and not plan.still_failing
+
+
+def test_a_link_out_of_the_root_refused_again_is_carried_without_starting_the_flow(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(RAW / SEEDS[0], raw / SEEDS[0])
+    outside = tmp_path / "outside.txt"
+    outside.write_text("○ 예산 : 1,000천원\n", encoding="utf-8")
+    (raw / "link.txt").symlink_to(outside)
+    time.sleep(RACY_NS / 1e9 + 0.2)
+    out = tmp_path / "out"
+    first = ingest(raw, out)
+    assert (first.docs_processed, first.docs_failed) == (1, 1)
+    plan = plan_run(raw, OutputStore(out))
+    assert plan.nothing_changed and list(plan.still_failing) == ["link.txt"]
+    again = record_if_unchanged(raw, out)
+    assert again is not None and again.docs_failed == 1  # still refused, and said so
+    errors = ds.dataset(out / "errors", format="parquet").to_table().to_pylist()
+    assert [(e["source_path"], e["error_type"]) for e in errors] == [
+        ("link.txt", "UnsafePathError")
+    ]
+    # the link pointed inside the root: read like any file
+    (raw / "link.txt").unlink()
+    (raw / "link.txt").symlink_to(raw / SEEDS[0])
+    plan = plan_run(raw, OutputStore(out))
+    assert not plan.still_failing and not plan.read_errors
