@@ -8,11 +8,13 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow.dataset as ds
 import pytest
 
+from pipeline.model import RunSummary
 from pipeline.run import RACY_NS, ingest, plan_run, record_if_unchanged
 from pipeline.store import OutputStore
 from tests.conftest import RAW, SEED_003, SEEDS
@@ -104,22 +106,36 @@ def test_a_file_written_just_before_the_run_is_hashed_whatever_its_stat(tmp_path
     assert plan.hashed == 1 and plan.nothing_changed
 
 
-def test_a_bad_file_unchanged_is_not_tried_again_and_its_errors_row_is_carried(
-    tmp_path, monkeypatch
-):
+def _one_seed_and_a_failure(
+    tmp_path: Path, add: Callable[[Path], object]
+) -> tuple[Path, Path, RunSummary]:
+    """A seed and one file ``add`` puts beside it that fails, ingested once; then checked to
+    be carried by the next plan without being tried again, and reported by the next run."""
     raw = tmp_path / "raw"
     raw.mkdir()
     shutil.copy(RAW / SEEDS[0], raw / SEEDS[0])
-    (raw / "bad.txt").write_bytes(b"\x00\x01\x02 not text")  # bad input: it fails the same way
+    add(raw)
+    bad = {p.name for p in raw.iterdir()} - {SEEDS[0]}
     time.sleep(RACY_NS / 1e9 + 0.2)
     out = tmp_path / "out"
     first = ingest(raw, out)
     assert (first.docs_processed, first.docs_failed) == (1, 1)
     plan = plan_run(raw, OutputStore(out))
-    assert plan.nothing_changed and list(plan.still_failing) == ["bad.txt"]
-    assert plan.seen == 2 and not plan.to_process
+    assert plan.nothing_changed and set(plan.still_failing) == bad
     again = record_if_unchanged(raw, out)
-    assert again is not None and again.docs_failed == 1  # still failing, said so
+    assert again is not None and again.docs_failed == 1  # still failing, and said so
+    return raw, out, first
+
+
+def test_a_bad_file_unchanged_is_not_tried_again_and_its_errors_row_is_carried(
+    tmp_path, monkeypatch
+):
+    # bad input: it fails the same way
+    raw, out, first = _one_seed_and_a_failure(
+        tmp_path, lambda raw: (raw / "bad.txt").write_bytes(b"\x00\x01\x02 not text")
+    )
+    plan = plan_run(raw, OutputStore(out))
+    assert plan.seen == 2 and not plan.to_process
     errors = ds.dataset(out / "errors", format="parquet").to_table().to_pylist()
     assert [(e["source_path"], e["run_id"]) for e in errors] == [("bad.txt", first.run_id)]
     # changed bytes, --force or an auditor's re-run of it try again
@@ -134,20 +150,11 @@ def test_a_bad_file_unchanged_is_not_tried_again_and_its_errors_row_is_carried(
 
 
 def test_a_link_out_of_the_root_refused_again_is_carried_without_starting_the_flow(tmp_path):
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    shutil.copy(RAW / SEEDS[0], raw / SEEDS[0])
     outside = tmp_path / "outside.txt"
     outside.write_text("○ 예산 : 1,000천원\n", encoding="utf-8")
-    (raw / "link.txt").symlink_to(outside)
-    time.sleep(RACY_NS / 1e9 + 0.2)
-    out = tmp_path / "out"
-    first = ingest(raw, out)
-    assert (first.docs_processed, first.docs_failed) == (1, 1)
-    plan = plan_run(raw, OutputStore(out))
-    assert plan.nothing_changed and list(plan.still_failing) == ["link.txt"]
-    again = record_if_unchanged(raw, out)
-    assert again is not None and again.docs_failed == 1  # still refused, and said so
+    raw, out, _ = _one_seed_and_a_failure(
+        tmp_path, lambda raw: (raw / "link.txt").symlink_to(outside)
+    )
     errors = ds.dataset(out / "errors", format="parquet").to_table().to_pylist()
     assert [(e["source_path"], e["error_type"]) for e in errors] == [
         ("link.txt", "UnsafePathError")
