@@ -18,6 +18,13 @@ from typing import Protocol
 from pipeline.errors import TableTooLargeError, TooDeeplyNestedError
 
 
+def human_size(n: int) -> str:
+    """A byte count as a limit's message says it: '64 MB', '4 KB', '120 bytes'."""
+    if n >= 2**20:
+        return f"{n / 2**20:.0f} MB"
+    return f"{n / 2**10:.0f} KB" if n >= 2**10 else f"{n} bytes"
+
+
 @dataclass(frozen=True, slots=True)
 class ReaderLimits:
     # --- zip archives (HWPX); the largest member of the 35 corpus files is 0.66 MB, the

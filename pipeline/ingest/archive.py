@@ -26,7 +26,7 @@ from pipeline.errors import (
     EncryptedDocumentError,
     UnsupportedCompressionError,
 )
-from pipeline.limits import LIMITS, ReaderLimits
+from pipeline.limits import LIMITS, ReaderLimits, human_size
 
 _CHUNK = 1 << 20
 _METHODS = {
@@ -37,12 +37,6 @@ _METHODS = {
 }
 # What a damaged member raises while it is inflated (zipfile, zlib, bz2 and lzma errors).
 _DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError)
-
-
-def _mb(n: int) -> str:
-    if n >= 2**20:
-        return f"{n / 2**20:.0f} MB"
-    return f"{n / 2**10:.0f} KB" if n >= 2**10 else f"{n} bytes"
 
 
 class BoundedZip:
@@ -75,12 +69,12 @@ class BoundedZip:
         cap = min(lim.max_member_bytes, lim.max_archive_bytes - self.inflated)
         if info.file_size > lim.max_member_bytes:
             raise DocumentTooLargeError(
-                f"the zip member {name} of the {self.what} declares {_mb(info.file_size)} "
-                f"inflated, over the {_mb(lim.max_member_bytes)} limit for one part"
+                f"the zip member {name} of the {self.what} declares {human_size(info.file_size)} "
+                f"inflated, over the {human_size(lim.max_member_bytes)} limit for one part"
             )
         if info.file_size > cap:
             raise DocumentTooLargeError(
-                f"the {self.what}'s parts inflate to more than {_mb(lim.max_archive_bytes)} "
+                f"the {self.what}'s parts inflate to more than {human_size(lim.max_archive_bytes)} "
                 f"together (at {name}), over the limit for one document"
             )
         chunks: list[bytes] = []
@@ -94,7 +88,7 @@ class BoundedZip:
                         limit = min(lim.max_member_bytes, lim.max_archive_bytes)
                         raise DocumentTooLargeError(
                             f"the zip member {name} of the {self.what} inflates past "
-                            f"{_mb(limit)} (its header declared {_mb(info.file_size)}): refused"
+                            f"{human_size(limit)} (its header declared {human_size(info.file_size)}): refused"
                         )
         except RuntimeError as exc:  # zipfile: 'File … is encrypted, password required'
             raise EncryptedDocumentError(

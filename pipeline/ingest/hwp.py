@@ -54,7 +54,7 @@ from pipeline.ingest.hwp_records import (
 )
 from pipeline.ingest.hwpx import _Cell, _Table, approval_header, read_hwpx
 from pipeline.ingest.layout import Block, Grid, GridCell, write_blocks
-from pipeline.limits import LIMITS, ReaderLimits, check_grid, nested
+from pipeline.limits import LIMITS, ReaderLimits, check_grid, human_size, nested
 from pipeline.model import SourceText
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -329,8 +329,8 @@ def _read_stream(ole: olefile.OleFileIO, entry: list[str], limits: ReaderLimits)
         size = ole.get_size(entry)
         if size > limits.max_hwp_stream_bytes:
             raise DocumentTooLargeError(
-                f"the stream {name} of the HWP file is {size / 2**20:.0f} MB, over the "
-                f"{limits.max_hwp_stream_bytes / 2**20:.0f} MB limit for one stream"
+                f"the stream {name} of the HWP file is {human_size(size)}, over the "
+                f"{human_size(limits.max_hwp_stream_bytes)} limit for one stream"
             )
         with ole.openstream(entry) as stream:
             return bytes(stream.read(limits.max_hwp_stream_bytes + 1))
@@ -394,7 +394,7 @@ def read_sections(data: bytes, limits: ReaderLimits = LIMITS) -> list[list[Recor
             if inflated > limits.max_hwp_document_bytes:
                 raise DocumentTooLargeError(
                     f"the HWP file's sections inflate to more than "
-                    f"{limits.max_hwp_document_bytes / 2**20:.0f} MB together (at {name}), over "
+                    f"{human_size(limits.max_hwp_document_bytes)} together (at {name}), over "
                     "the limit for one document"
                 )
             records = parse_records(body, name, limits, budget)

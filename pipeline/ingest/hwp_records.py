@@ -20,7 +20,7 @@ import zlib
 from dataclasses import dataclass, field
 
 from pipeline.errors import DamagedDocumentError, DocumentTooLargeError, TooDeeplyNestedError
-from pipeline.limits import LIMITS, ReaderLimits
+from pipeline.limits import LIMITS, ReaderLimits, human_size
 
 HWPTAG_BEGIN = 0x10
 PARA_HEADER = HWPTAG_BEGIN + 50  # 0x42
@@ -39,12 +39,6 @@ _CHAR_AS_TEXT = {10: "\n", 24: "-", 30: " ", 31: " "}  # line break, hyphen, 묶
 _INLINE_AS_TEXT = {9: " "}  # a tab reads as a space, as the HWPX reader reads hp:tab
 
 _CHUNK = 1 << 20
-
-
-def _size(n: int) -> str:
-    if n >= 2**20:
-        return f"{n / 2**20:.0f} MB"
-    return f"{n / 2**10:.0f} KB" if n >= 2**10 else f"{n} bytes"
 
 
 @dataclass(slots=True)
@@ -77,7 +71,7 @@ def inflate(data: bytes, where: str, limits: ReaderLimits = LIMITS) -> bytes:
             got += len(chunk)
             if got > cap:
                 raise DocumentTooLargeError(
-                    f"the stream {where} of the HWP file inflates past {_size(cap)}, over the "
+                    f"the stream {where} of the HWP file inflates past {human_size(cap)}, over the "
                     "limit for one stream: refused"
                 )
             pending = d.unconsumed_tail

@@ -27,13 +27,9 @@ from pdfminer.pdftypes import (
 from pdfminer.psparser import LIT
 
 from pipeline.errors import DocumentTooLargeError
-from pipeline.limits import LIMITS, ReaderLimits
+from pipeline.limits import LIMITS, ReaderLimits, human_size
 
 _FORM = LIT("Form")
-
-
-def _mb(n: int) -> str:
-    return f"{n / 2**20:.0f} MB"
 
 
 def check_page_size(page: Any, pno: int, limits: ReaderLimits = LIMITS) -> None:
@@ -168,10 +164,10 @@ class ContentBudget:
             if used > lim.max_page_content_bytes:
                 raise DocumentTooLargeError(
                     f"the content of page {pno} of the PDF inflates past "
-                    f"{_mb(lim.max_page_content_bytes)}, over the limit for one page"
+                    f"{human_size(lim.max_page_content_bytes)}, over the limit for one page"
                 )
             if self.total > lim.max_pdf_content_bytes:
                 raise DocumentTooLargeError(
-                    f"the pages' content inflates past {_mb(lim.max_pdf_content_bytes)} by "
+                    f"the pages' content inflates past {human_size(lim.max_pdf_content_bytes)} by "
                     f"page {pno}, over the limit for one PDF"
                 )
