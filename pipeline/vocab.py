@@ -100,6 +100,8 @@ UNIT_CAPTION_RE = re.compile(rf"\(\s*단위\s*[:：]\s*({MONEY_UNIT_RE})\s*\)")
 # ── time ─────────────────────────────────────────────────────────────────────────────────
 # Apostrophes that stand for a century before a two-digit year: ’20, '20, ‘20, `20 …
 APOSTROPHES = "‘’'`´′＇？ˊʼ‛"  # the fullwidth ？ is a converter's lost apostrophe (？15. 12)
+# A year written alone, four digits or an apostrophe and two: 2025, ’25 (patterns build on it).
+YEAR_ANY = rf"(?:(?:19|20)\d\d|[{re.escape(APOSTROPHES)}]\d\d)"
 RANGE_SIGNS = "~∼〜～－⁓"  # a range between two dates ('-' is judged by the date parser)
 WEEKDAYS = "월화수목금토일"
 # Halves of a year: 상반기 / 하반기, and the short forms of tables ('’26.上', '(’26.下)').

@@ -30,7 +30,6 @@ from pipeline.dates import DateMatch, find_dates
 from pipeline.extract.context import Clause, Context
 from pipeline.money import Amount, find_amounts, to_krw
 from pipeline.vocab import (
-    APOSTROPHES,
     CIRCLE_BULLETS,
     COUNTER_WORD_RE,
     DECLARED_UNIT_RE,
@@ -42,6 +41,7 @@ from pipeline.vocab import (
     ROMAN_NUMERALS,
     UNIT_CAPTION_RE,
     WON,
+    YEAR_ANY,
 )
 
 MoneyHow = Literal["cell", "stacked", "written", "part", "field", "flat"]
@@ -158,9 +158,7 @@ _RANGE_BEFORE = re.compile(
 )
 
 
-_BRACKET_YEAR = re.compile(
-    rf"\s*(?:(?:19|20)\d\d|[{re.escape(APOSTROPHES)}]\d\d)\s*년도?\s*[,，]\s*"
-)
+_BRACKET_YEAR = re.compile(rf"\s*{YEAR_ANY}\s*년도?\s*[,，]\s*")
 
 
 def _closing(text: str, start: int, limit: int) -> int:

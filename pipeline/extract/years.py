@@ -25,6 +25,7 @@ from pipeline.vocab import (
     DIFFERENCE_WORDS,
     PROGRAM_PERIOD_LABELS,
     RANGE_SIGNS,
+    YEAR_ANY,
     YEAR_BOUND_WORDS,
 )
 
@@ -59,33 +60,31 @@ _DATE_AFTER_COLON = re.compile(
 _PHRASE_BREAK = re.compile(r"\n|<br\s*/?>|[○□■▷※●◦]|\s-\s|\?\?|,\s")
 
 # An amount that covers several years: its period in brackets right after it ('(’25~’40)').
-_Y_ANY = rf"(?:(?:19|20)\d\d|[{re.escape(APOSTROPHES)}]\d\d)"
-
 _PERIOD_AFTER = re.compile(
-    rf"\s*[(（]\s*(?:사업기간\s*[:：]?\s*)?(?P<a>{_Y_ANY})\s*년?\s*[.]?\s*[{re.escape(RANGE_SIGNS)}-]\s*(?P<b>{_Y_ANY})\s*년?[^)）]{{0,12}}[)）]"
+    rf"\s*[(（]\s*(?:사업기간\s*[:：]?\s*)?(?P<a>{YEAR_ANY})\s*년?\s*[.]?\s*[{re.escape(RANGE_SIGNS)}-]\s*(?P<b>{YEAR_ANY})\s*년?[^)）]{{0,12}}[)）]"
 )
 
 # Words that make an amount a whole program's or a period's, not one year's; a project's
 # completion year beside its cost ("(‘26년 완료, 566억원)") too.
 _MULTI_YEAR = re.compile(
     rf"총\s*사업비|총\s*투자|\d+\s*년\s*간|누\s*계|누\s*적|매\s*년|연\s*평균"
-    rf"|(?:(?:19|20)\d\d|[{re.escape(APOSTROPHES)}]\d\d)\s*년?\s*\.?\s*(?:말\s*)?(?:완료|준공|완공)"
+    rf"|{YEAR_ANY}\s*년?\s*\.?\s*(?:말\s*)?(?:완료|준공|완공)"
 )
 
 # A year in the bracket right after an amount: '3조 5,682억원(’24년 최종)', '(’23년 결산 기준)'.
 _YEAR_AFTER = re.compile(
-    rf"\s*[(（]\s*(?P<y>(?:19|20)\d\d|[{re.escape(APOSTROPHES)}]\d\d)\s*년도?\s*(?:당초|최종|본예산|추경|결산|예산|기준)?"
+    rf"\s*[(（]\s*(?P<y>{YEAR_ANY})\s*년도?\s*(?:당초|최종|본예산|추경|결산|예산|기준)?"
     rf"(?:[^)）~∼～]{{0,8}}[)）]|\s*[,，](?![^)）]*[~∼～]))"  # '1,000백만원(‘25년, 시 500, 구 500)'
 )
 
 # A period written in the amount's phrase: (‘16.1.~’24.7.), 2023~2033, ('25~'40년).
 _PERIOD_IN = re.compile(
-    rf"(?P<a>(?:19|20)\d\d|[{re.escape(APOSTROPHES)}]\d\d)(?:\s*[.년]\s*(?:\d{{1,2}}\s*[.월]?(?:\s*\d{{1,2}}\s*[.일]?)?)?)?\s*[{re.escape(RANGE_SIGNS)}]\s*(?P<b>(?:19|20)\d\d|[{re.escape(APOSTROPHES)}]\d\d)"
+    rf"(?P<a>{YEAR_ANY})(?:\s*[.년]\s*(?:\d{{1,2}}\s*[.월]?(?:\s*\d{{1,2}}\s*[.일]?)?)?)?\s*[{re.escape(RANGE_SIGNS)}]\s*(?P<b>{YEAR_ANY})"
 )
 
 # A period open at its end inside the amount's bracket: '(‘24. 7.~, 787백만원)'.
 _OPEN_PERIOD_IN = re.compile(
-    rf"(?P<a>{_Y_ANY})(?:\s*[.년]\s*(?:\d{{1,2}}\s*[.월]?)?)?\s*[{re.escape(RANGE_SIGNS)}]\s*(?=[,，)）])"
+    rf"(?P<a>{YEAR_ANY})(?:\s*[.년]\s*(?:\d{{1,2}}\s*[.월]?)?)?\s*[{re.escape(RANGE_SIGNS)}]\s*(?=[,，)）])"
 )
 
 _HEADING_DECORATION = " ●○□■-·'‘’`\t"
@@ -94,8 +93,8 @@ _HEADING_DECORATION = " ●○□■-·'‘’`\t"
 _PROJECT_COST_LABEL = re.compile(r"(?:총\s*)?사\s*업\s*비")
 # A total broken down by year right after it: '30억원 (’23년 10억원, '24년 20억원)'.
 _YEARLY_BREAKDOWN = re.compile(
-    rf"\s*[(（]\s*(?P<a>{_Y_ANY})\s*년?도?\s*[:：]?\s*\d[\d,.]*(?![\d,.]*\s*[월일])\s*[가-힣]{{0,3}}\s*[,，]\s*"
-    rf"(?:[^)）]*[,，]\s*)?(?P<b>{_Y_ANY})\s*년?도?\s*[:：]?\s*\d[\d,.]*(?![\d,.]*\s*[월일])"
+    rf"\s*[(（]\s*(?P<a>{YEAR_ANY})\s*년?도?\s*[:：]?\s*\d[\d,.]*(?![\d,.]*\s*[월일])\s*[가-힣]{{0,3}}\s*[,，]\s*"
+    rf"(?:[^)）]*[,，]\s*)?(?P<b>{YEAR_ANY})\s*년?도?\s*[:：]?\s*\d[\d,.]*(?![\d,.]*\s*[월일])"
 )
 # A bracket after a finished part: '완료(석대천 등 10개, 29.5㎞, 2,412억원)' — what it cost, over years.
 _DONE_BEFORE_BRACKET = re.compile(r"(?:완료|준공|완공)\s*$")
