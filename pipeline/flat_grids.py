@@ -32,6 +32,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 
+from pipeline.grid_order import TOTAL_COLUMN, place_cells
 from pipeline.settings import FLAT_GRIDS
 from pipeline.spans import lines as text_lines
 from pipeline.spans import trim
@@ -50,9 +51,12 @@ _VALUE = re.compile(r"(?<!\S)(?:[△Δ▲-]?\d{1,3}(?:,\d{3})+|[△Δ▲-]?\d+|-
 _PAGE_NUMBER = re.compile(r"^\s*-\s*\d+\s*-\s*$")
 # A line that ends a grid: a heading glyph (private-use bullets too), a roman numeral, a bullet.
 _GRID_END = re.compile(rf"^\s*(?:[\uE000-\uF8FF□■○●◦※▶▷{ROMAN_NUMERALS}]|\d+\.\s)")
-# A short label sharing its line with the row's first value: '시 비 360', '민 간 144'.
-_LABEL_THEN_VALUE = re.compile(r"^\s*[가-힣](?:\s?[가-힣]){0,5}\s+(?=[△Δ▲-]?\d[\d,]*\s*$)")
+# A short label sharing its line with the row's first values: '시 비 360', '소 계 195,439 32,078'.
+_LABEL_THEN_VALUE = re.compile(
+    r"^\s*[가-힣](?:\s?[가-힣]){0,5}\s+(?=[△Δ▲-]?\d[\d,]*(?:\s+(?:[△Δ▲-]?\d[\d,]*|-))*\s*$)"
+)
 _AFTER_TERM = re.compile(r"^임기\s*후$")  # a pledge grid's 'after the term' column
+_TERM_HEAD = re.compile(r"^임기\s*[내후]$")  # its 'within / after the term' header cells
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +132,11 @@ def _read(text: str, lines: list[tuple[int, int]], k: int) -> FlatGrid | None:
     )
     after_term = next(((ls, le) for ls, le in head if _AFTER_TERM.match(text[ls:le].strip())), None)
     first = max(0, k - FLAT_GRIDS.header_lines_before) + yi + 1
+    while first < len(lines) and _TERM_HEAD.match(text[lines[first][0] : lines[first][1]].strip()):
+        # '임기 내' / '임기 후' written after the years: header cells, not a row's label
+        if _AFTER_TERM.match(text[lines[first][0] : lines[first][1]].strip()):
+            after_term = after_term or lines[first]
+        first += 1
     if total_head is None and first + 1 < len(lines):
         # a total column written last: '2024년 2025년' ⏎ '합계' ⏎ a row label (not a value)
         after = lines[first]
@@ -138,6 +147,7 @@ def _read(text: str, lines: list[tuple[int, int]], k: int) -> FlatGrid | None:
     if total_head is None:
         return None
     columns = [*years, *([after_term] if after_term else [])]
+    entries: list[tuple[bool, tuple[int, int]]] = []  # (is a number, span), in reading order
     rows: list[tuple[list[tuple[int, int]], list[tuple[int, int]]]] = []
     labels: list[tuple[int, int]] = []
     run: list[tuple[int, int]] = []
@@ -148,10 +158,13 @@ def _read(text: str, lines: list[tuple[int, int]], k: int) -> FlatGrid | None:
         if _PAGE_NUMBER.match(line):
             continue
         if _is_value_line(line):
-            run.extend((ls + m.start(), ls + m.end()) for m in _VALUE.finditer(line))
+            found = [(ls + m.start(), ls + m.end()) for m in _VALUE.finditer(line)]
+            run.extend(found)
+            entries.extend((True, span) for span in found)
             last = j
             continue
-        if (
+        shared = _LABEL_THEN_VALUE.match(line)
+        if not shared and (
             _GRID_END.match(line)
             or UNIT_CAPTION_RE.search(line)
             or len(line.strip()) > FLAT_GRIDS.max_label_chars
@@ -160,13 +173,16 @@ def _read(text: str, lines: list[tuple[int, int]], k: int) -> FlatGrid | None:
         if run:
             rows.append((labels, run))
             labels, run = [], []
-        shared = _LABEL_THEN_VALUE.match(line)
         if shared:
             labels.append(trim(text, ls, ls + shared.end()))
-            run.append(trim(text, ls + shared.end(), le))
+            found = [(ls + m.start(), ls + m.end()) for m in _VALUE.finditer(line, shared.end())]
+            run.extend(found)
+            entries.append((False, labels[-1]))
+            entries.extend((True, span) for span in found)
             last = j
             continue
         labels.append(trim(text, ls, le))
+        entries.append((False, labels[-1]))
     if run:
         rows.append((labels, run))
     cells: list[GridCell] = [GridCell(0, 1, *total_head, header=True)]
@@ -175,7 +191,7 @@ def _read(text: str, lines: list[tuple[int, int]], k: int) -> FlatGrid | None:
     single_row_sure = False
     for label_lines, values in rows:
         label = " ".join(text[a:b] for a, b in label_lines)
-        placed = _place(text, values, len(columns))
+        placed = _place(text, values, len(columns), after_term is not None)
         if placed is None or COUNT_LABEL_RE.search(label):
             continue  # a row that does not add up, or counts ('설치 개소') under a money caption
         r += 1
@@ -190,12 +206,60 @@ def _read(text: str, lines: list[tuple[int, int]], k: int) -> FlatGrid | None:
         for c, span in enumerate(parts):
             if text[span[0] : span[1]] != "-":
                 cells.append(GridCell(r, 2 + c, *span))
+    if len(rows) > r or r < FLAT_GRIDS.min_rows:
+        # some rows did not add up on their own: the converter may have read the grid in
+        # blocks, not rows; the whole grid's arithmetic may still place its numbers
+        in_blocks = _read_in_blocks(text, entries, len(columns))
+        if in_blocks is not None and _numbers(text, in_blocks) > _numbers(text, cells):
+            cells = [c for c in cells if c.header] + in_blocks
+            r = len({c.row for c in in_blocks})
+            single_row_sure = True
     if r < FLAT_GRIDS.min_rows and not (r == 1 and single_row_sure):
         return None
     caption = UNIT_CAPTION_RE.search(text, lines[k][0], lines[k][1])
     assert caption is not None
     start = min(c.start for c in cells if c.header)
     return FlatGrid(start, lines[last][1], caption.group(1), cells)
+
+
+def _numbers(text: str, cells: list[GridCell]) -> int:
+    """How many non-empty number cells ``cells`` place."""
+    return sum(1 for c in cells if not c.header and c.col >= 1 and text[c.start : c.end] != "-")
+
+
+def _read_in_blocks(
+    text: str, entries: list[tuple[bool, tuple[int, int]]], ncols: int
+) -> list[GridCell] | None:
+    """The body cells of a grid whose numbers came in blocks, placed by its arithmetic
+    (:func:`pipeline.grid_order.place_cells`); each row is labelled by the label lines read
+    between its 계 cell and the row above's. ``None`` when the count of numbers is not a whole
+    grid or no reading adds up."""
+    numbers = [span for is_number, span in entries if is_number]
+    if not numbers or len(numbers) % (ncols + 1):
+        return None
+    row_starts: set[int] = set()
+    at: list[int] = []  # each number's index among the entries
+    for i, (is_number, _) in enumerate(entries):
+        if is_number:
+            if i > 0 and not entries[i - 1][0]:
+                row_starts.add(len(at))
+            at.append(i)
+    values = [_value(text[s:e]) for s, e in numbers]
+    placed = place_cells(values, len(numbers) // (ncols + 1), ncols, frozenset(row_starts))
+    if placed is None:
+        return None
+    cells: list[GridCell] = []
+    previous = -1  # the entry index of the row above's 계 cell
+    for k in sorted(k for k, (_, c) in placed.items() if c == TOTAL_COLUMN):
+        row = placed[k][0]
+        label = [span for is_number, span in entries[previous + 1 : at[k]] if not is_number]
+        if label:
+            cells.append(GridCell(row + 1, 0, label[0][0], label[-1][1]))
+        previous = at[k]
+    for k, (row, col) in placed.items():
+        if text[numbers[k][0] : numbers[k][1]] != "-":
+            cells.append(GridCell(row + 1, 1 if col == TOTAL_COLUMN else 2 + col, *numbers[k]))
+    return cells
 
 
 def _adds_up(total: Decimal, parts: list[Decimal]) -> bool:
@@ -207,11 +271,12 @@ def _adds_up(total: Decimal, parts: list[Decimal]) -> bool:
 
 
 def _place(
-    text: str, values: list[tuple[int, int]], ncols: int
+    text: str, values: list[tuple[int, int]], ncols: int, after_term: bool = False
 ) -> tuple[tuple[int, int], list[tuple[int, int]]] | None:
     """A row's total cell and its column cells, when its sum says where the total stands.
     Columns left empty at the row's end are not written at all; dashes after its last value
-    belong to no column of it."""
+    belong to no column of it. With an 'after the term' (임기 후) column last, a total written
+    first may sum the term's years only: the 임기 후 cell stands beside it, outside its sum."""
     while len(values) > ncols + 1 and text[values[-1][0] : values[-1][1]] == "-":
         values = values[:-1]
     nums = [_value(text[s:e]) for s, e in values]
@@ -226,6 +291,8 @@ def _place(
             return values[0], values[1:]
         if last:
             return values[-1], values[:-1]
+    if after_term and len(values) == ncols + 1 and nums[0] and _adds_up(nums[0], nums[1:-1]):
+        return values[0], values[1:]  # '373,561 | 41,715 … 62,250 | 143,657 (임기 후)'
     return None
 
 

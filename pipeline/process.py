@@ -39,6 +39,7 @@ ROW_DECIDING = (
     "pipeline/dates.py",
     "pipeline/errors.py",
     "pipeline/flat_grids.py",
+    "pipeline/grid_order.py",
     "pipeline/html_tables.py",
     "pipeline/limits.py",
     "pipeline/metadata.py",

@@ -67,6 +67,9 @@ class FlatGridSettings:
     # caption's unit: 608 over 46 178 249 134 백만원) when at least this many cells are non-zero.
     rounding_slack: int = 1
     min_parts_for_slack: int = 3
+    # A grid read in blocks (:mod:`pipeline.grid_order`) is searched over at most this many
+    # states (a filled shape and its partial sums); past it the grid is left unread.
+    max_order_states: int = 200_000
     # A row of step names flattened above its row of dates (:mod:`pipeline.extract.schedules`):
     # at most this many cells, and a label longer than this is a sentence, not a cell.
     max_step_cells: int = 24

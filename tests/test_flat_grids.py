@@ -161,3 +161,83 @@ def test_a_grids_cells_become_budget_rows_with_their_years():
         (200_000_000, 2016),
         (300_000_000, 2017),
     }
+
+
+# The same kind of grid read in blocks: the 계 column first (each program's cell after its
+# label), then ’14년 down the rows, then the 계 row's other years, then each program's.
+BLOCK_GRID = """\
+연차별 투자수요
+
+(단위 : 백만원)
+
+계
+
+’14년 ’15년 ’16년
+
+계
+
+100
+
+시비
+
+40
+
+조사 용역
+
+운영비
+
+시비
+
+60
+
+10 - 10
+
+30 60
+
+30 10
+
+- 50
+"""
+
+
+def test_a_grid_read_in_blocks_is_placed_by_its_sums():
+    doc = doc_of(BLOCK_GRID, "other")
+    got = {(b.amount_krw // 1_000_000, b.fiscal_year) for b in doc.budgets}
+    assert got == {
+        (100, None),
+        (40, None),
+        (60, None),
+        (10, 2014),
+        (30, 2015),
+        (60, 2016),
+        (10, 2016),
+        (50, 2016),
+    }
+    by_amount = {b.amount_krw // 1_000_000: b for b in doc.budgets if b.fiscal_year == 2015}
+    assert "시비" in by_amount[30].item or "계" in by_amount[30].item
+    for b in doc.budgets:
+        assert doc.text[b.char_start : b.char_end] == b.amount_text
+
+
+def test_a_label_may_share_its_line_with_the_whole_row():
+    text = (
+        "(단위 : 백만원)\n계\n’14년 ’15년\n"
+        "계 300 100 200\n"
+        "소 계 300 100 200\n"  # a subtotal row written on one line with its label
+        "국 비 120 20 100\n"
+        "시 비 180 80 100\n"
+    )
+    rows = {r[0]: r[1:] for r in _rows(text).values()}
+    assert rows["소 계"] == ["300", "100", "200"]
+    assert rows["시 비"] == ["180", "80", "100"]
+
+
+def test_a_total_of_the_terms_years_leaves_the_after_term_cell_beside_it():
+    # 계 370 sums ’14년–’16년; 임기 후 143 is outside it
+    text = "(단위 : 백만원)\n계\n’14년 ’15년 ’16년\n임기 내\n임기 후\n계\n370 70 100 200 143\n국비\n370 70 100 200 143\n"
+    (table,) = [t for t in find_tables(text) if t.layout == "flat"]
+    header = [c.text for c in table.cells if c.row == 0]
+    assert header[-1] == "임기 후"  # the 'after the term' header, written after the years
+    doc = doc_of(text, "other")
+    assert (143_000_000, None) in {(b.amount_krw, b.fiscal_year) for b in doc.budgets}
+    assert (200_000_000, 2016) in {(b.amount_krw, b.fiscal_year) for b in doc.budgets}

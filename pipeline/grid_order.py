@@ -1,0 +1,194 @@
+"""Where each number of a money grid stands, when a converter read the grid in blocks.
+
+A PDF converter writes a table's cells in the order its text blocks come, which is not always
+row by row. A pledge report's investment grid may come out as its 계 column first, then the
+first year down every row, then the rest of the total row, then two programs' next years
+side by side::
+
+    21,683  47  131  21,505     ← the 계 column, top to bottom
+    0 - - -                     ← ’14년, down the rows
+    74 2,071 8,038 11,500       ← the 계 row, ’15년 to ’18.6월
+    47 -    27 104              ← two programs, ’15년 and ’16년
+    …
+
+Whatever the blocks, a reader never reads a cell before the cell above it or the cell to its
+left: the order is a *linear extension* of the grid (a standard Young tableau). The 계 column
+is read top to bottom, but may come anywhere (a page break can put its last cell at the end).
+And the grid's arithmetic holds: each row's cells sum to its 계 cell, each column's body cells
+sum to the 계 row's cell, the 계 column's body cells sum to the grand total.
+
+:func:`place_cells` searches every such reading of the numbers (dashes are empty cells: they
+take a place but count zero) and keeps a number's place only when **every** reading that adds
+up puts it there. A number that two readings place differently is left out, never guessed.
+The search is memoised on its state (the filled shape and the partial sums), so runs of dashes
+that can be placed many ways cost little; it stops at a bound on states (bounded work).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pipeline.settings import FLAT_GRIDS
+
+TOTAL_COLUMN = -1  # the column index :func:`place_cells` gives a 계 column cell
+
+
+@dataclass(frozen=True, slots=True)
+class _State:
+    k: int  # the next number to place
+    shape: tuple[int, ...]  # cells filled in each row (a Young diagram: never increasing)
+    totals: tuple[Decimal, ...]  # the 계 cells of the first rows, top to bottom
+    row_sum: tuple[Decimal, ...]  # each row's cells so far
+    row_parts: tuple[int, ...]  # each row's non-zero cells so far
+    col_top: tuple[Decimal, ...]  # the 계 row's cells so far
+    col_sum: tuple[Decimal, ...]  # each column's body cells so far
+    col_parts: tuple[int, ...]  # each column's non-zero body cells so far
+
+
+def _within(total: Decimal, parts_sum: Decimal, parts: int) -> bool:
+    """``parts_sum`` equals ``total``, or is within the caption unit's rounding of it when
+    enough parts were each rounded (see :mod:`pipeline.flat_grids`)."""
+    slack = FLAT_GRIDS.rounding_slack if parts >= FLAT_GRIDS.min_parts_for_slack else 0
+    return abs(total - parts_sum) <= slack
+
+
+class _Search:
+    def __init__(
+        self, values: Sequence[Decimal], rows: int, cols: int, row_starts: frozenset[int]
+    ) -> None:
+        self.values = values
+        self.row_starts = row_starts
+        self.rows = rows
+        self.cols = cols
+        self.memo: dict[_State, bool] = {}
+        self.exhausted = False
+
+    def moves(self, s: _State) -> list[tuple[tuple[int, int], _State]]:
+        """Every place the next number may take from state ``s``, with the state after it."""
+        v = self.values[s.k]
+        out: list[tuple[tuple[int, int], _State]] = []
+        slack = FLAT_GRIDS.rounding_slack
+        i = len(s.totals)
+        if i < self.rows:  # the next 계 column cell, row i
+            ok = s.row_sum[i] <= v + slack
+            if ok and s.shape[i] == self.cols:
+                ok = _within(v, s.row_sum[i], s.row_parts[i])
+            if ok and i >= 1:
+                body = sum(s.totals[1:], Decimal(0)) + v
+                ok = body <= s.totals[0] + slack
+                if ok and i == self.rows - 1:
+                    nonzero = sum(1 for t in (*s.totals[1:], v) if t)
+                    ok = _within(s.totals[0], body, nonzero)
+            if ok:
+                out.append(
+                    (
+                        (i, TOTAL_COLUMN),
+                        _State(
+                            s.k + 1,
+                            s.shape,
+                            (*s.totals, v),
+                            s.row_sum,
+                            s.row_parts,
+                            s.col_top,
+                            s.col_sum,
+                            s.col_parts,
+                        ),
+                    )
+                )
+        if s.k in self.row_starts:
+            return out  # a number right after a row's label is that row's 계 cell
+        for r in range(self.rows):
+            j = s.shape[r]
+            if j >= self.cols or (r > 0 and s.shape[r - 1] <= j):
+                continue
+            row_sum = s.row_sum[r] + v
+            row_parts = s.row_parts[r] + (1 if v else 0)
+            if r < len(s.totals):
+                if row_sum > s.totals[r] + slack:
+                    continue
+                if j == self.cols - 1 and not _within(s.totals[r], row_sum, row_parts):
+                    continue
+            col_top, col_sum, col_parts = s.col_top, s.col_sum, s.col_parts
+            if r == 0:
+                col_top = (*col_top, v)
+            else:
+                c_sum = col_sum[j] + v
+                c_parts = col_parts[j] + (1 if v else 0)
+                if c_sum > col_top[j] + slack:
+                    continue
+                if r == self.rows - 1 and not _within(col_top[j], c_sum, c_parts):
+                    continue
+                col_sum = (*col_sum[:j], c_sum, *col_sum[j + 1 :])
+                col_parts = (*col_parts[:j], c_parts, *col_parts[j + 1 :])
+            out.append(
+                (
+                    (r, j),
+                    _State(
+                        s.k + 1,
+                        (*s.shape[:r], j + 1, *s.shape[r + 1 :]),
+                        s.totals,
+                        (*s.row_sum[:r], row_sum, *s.row_sum[r + 1 :]),
+                        (*s.row_parts[:r], row_parts, *s.row_parts[r + 1 :]),
+                        col_top,
+                        col_sum,
+                        col_parts,
+                    ),
+                )
+            )
+        return out
+
+    def feasible(self, s: _State) -> bool:
+        """Whether the numbers from ``s.k`` on can complete a grid that adds up."""
+        if s.k == len(self.values):
+            return True
+        known = self.memo.get(s)
+        if known is not None:
+            return known
+        if len(self.memo) >= FLAT_GRIDS.max_order_states:
+            self.exhausted = True
+            return False
+        self.memo[s] = False  # provisional: a state is never its own descendant (k grows)
+        found = False
+        for _, after in self.moves(s):
+            if self.feasible(after):
+                found = True
+        self.memo[s] = found
+        return found
+
+
+def place_cells(
+    values: Sequence[Decimal], rows: int, cols: int, row_starts: frozenset[int] = frozenset()
+) -> dict[int, tuple[int, int]] | None:
+    """The (row, column) of each number whose place every consistent reading agrees on.
+
+    ``values`` are the grid's numbers in the order the converter wrote them (dashes as zero),
+    ``rows`` counts the 계 row (row 0) and the body rows, ``cols`` the columns besides the 계
+    column (:data:`TOTAL_COLUMN`). The numbers at ``row_starts`` came right after a row's label
+    and are 계 column cells. ``None`` when no reading adds up or the search ran past its
+    bound; numbers placed differently by two readings are absent from the answer."""
+    if len(values) != rows * (cols + 1) or rows < 2 or any(v < 0 for v in values):
+        return None
+    search = _Search(values, rows, cols, row_starts)
+    zero = Decimal(0)
+    start = _State(0, (0,) * rows, (), (zero,) * rows, (0,) * rows, (), (zero,) * cols, (0,) * cols)
+    if not search.feasible(start) or search.exhausted:
+        return None
+    places: dict[int, set[tuple[int, int]]] = {}
+    seen = {start}
+    frontier = [start]
+    while frontier:
+        s = frontier.pop()
+        if s.k == len(values):
+            continue
+        for place, after in search.moves(s):
+            if not search.feasible(after):
+                continue
+            places.setdefault(s.k, set()).add(place)
+            if after not in seen:
+                seen.add(after)
+                frontier.append(after)
+    if search.exhausted:
+        return None
+    return {k: next(iter(p)) for k, p in places.items() if len(p) == 1}

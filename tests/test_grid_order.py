@@ -1,0 +1,141 @@
+"""Numbers of a money grid read in blocks, placed by the grid's arithmetic
+(pipeline/grid_order.py): constructed readings, and a property test over random grids read in
+random block orders."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline import grid_order
+from pipeline.grid_order import TOTAL_COLUMN, place_cells
+
+
+def _values(seq: str) -> list[Decimal]:
+    return [Decimal(0) if t == "-" else Decimal(t.replace(",", "")) for t in seq.split()]
+
+
+def _placed(seq: str, rows: int, cols: int, row_starts: frozenset[int] = frozenset()):
+    got = place_cells(_values(seq), rows, cols, row_starts)
+    if got is None:
+        return None
+    tokens = seq.split()
+    return {(tokens[k], place) for k, place in got.items() if tokens[k] != "-"}
+
+
+def test_a_grid_read_column_first_then_by_rows_is_placed():
+    # 계 column 100 40 60; then ’14년 down the rows; then the rest of each row
+    seq = "100 40 60  10 - 10  30 60  30 10  - 50"
+    assert _placed(seq, 3, 3) == {
+        ("100", (0, TOTAL_COLUMN)),
+        ("40", (1, TOTAL_COLUMN)),
+        ("60", (2, TOTAL_COLUMN)),
+        ("10", (0, 0)),
+        ("10", (2, 0)),
+        ("30", (0, 1)),
+        ("60", (0, 2)),
+        ("30", (1, 1)),
+        ("10", (1, 2)),
+        ("50", (2, 2)),
+    }
+
+
+def test_a_last_cell_of_the_total_column_after_a_page_break_is_placed():
+    # the third row's 계 cell comes after every other number
+    seq = "70 20  - - -  20 10 10  50 10 40  50"
+    got = place_cells(_values(seq), 3, 3)
+    assert got is not None
+    assert got[11] == (2, TOTAL_COLUMN)
+    assert got[8] == (0, 2) and got[10] == (2, 2)
+
+
+def test_numbers_two_readings_place_differently_are_left_out():
+    # ’14년 or ’15년: nothing in the sums says which column holds the one amount
+    seq = "10 10  - - 10 10"
+    got = place_cells(_values(seq), 2, 2)
+    assert got is not None and not any(c != TOTAL_COLUMN for _, c in got.values())
+
+
+def test_a_number_after_a_rows_label_is_its_total():
+    # without the labels, 47 131 could be the 계 row's cells; after '시비' lines, row totals
+    seq = "178 47 131  - 47 131  - 47 -  - - 131"
+    free = place_cells(_values(seq), 3, 3)
+    fixed = place_cells(_values(seq), 3, 3, frozenset({1, 2}))
+    assert fixed is not None
+    assert fixed[1] == (1, TOTAL_COLUMN) and fixed[2] == (2, TOTAL_COLUMN)
+    assert free is None or len(free) <= len(fixed)
+
+
+@pytest.mark.parametrize(
+    ("seq", "rows", "cols"),
+    [
+        ("100 40 60 10 - 10 30 60 30 - - 50 7", 3, 3),  # one number too many for a 3 × 4 grid
+        ("100 40 60 10 - 10 30 60 30 - - 51", 3, 3),  # a row that does not add up
+        ("100 50 50", 1, 2),  # no body row under the 계 row
+    ],
+)
+def test_no_reading_or_no_grid_gives_nothing(seq, rows, cols):
+    assert place_cells(_values(seq), rows, cols) is None
+
+
+def test_a_grid_with_a_decrease_is_not_searched():
+    # a negative cell (△5) breaks the bounds the search prunes by
+    values = [Decimal(v) for v in (0, -5, 5, 0, -5, 5)]
+    assert place_cells(values, 2, 2) is None
+
+
+def test_the_search_stops_at_its_bound(monkeypatch):
+    small = dataclasses.replace(grid_order.FLAT_GRIDS, max_order_states=5)
+    monkeypatch.setattr(grid_order, "FLAT_GRIDS", small)
+    assert place_cells(_values("100 40 60 10 - 10 30 60 30 - - 50"), 3, 3) is None
+
+
+def _random_reading(grid: list[list[int]], rng: random.Random) -> list[tuple[int, int]]:
+    """A random order of the cells in which no cell comes before the one above it or the one
+    to its left, and the 계 column (col -1) comes top to bottom at random moments."""
+    rows, cols = len(grid), len(grid[0])
+    shape = [0] * rows
+    total_next = 0
+    order: list[tuple[int, int]] = []
+    while len(order) < rows * (cols + 1):
+        choices = [
+            r for r in range(rows) if shape[r] < cols and (r == 0 or shape[r - 1] > shape[r])
+        ]
+        if total_next < rows:
+            choices.append(-1)
+        pick = rng.choice(choices)
+        if pick == -1:
+            order.append((total_next, TOTAL_COLUMN))
+            total_next += 1
+        else:
+            order.append((pick, shape[pick]))
+            shape[pick] += 1
+    return order
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    body=st.lists(
+        st.lists(st.sampled_from([0, 0, 3, 7, 12, 40, 125]), min_size=3, max_size=3),
+        min_size=1,
+        max_size=3,
+    ),
+    seed=st.integers(0, 10_000),
+)
+def test_every_number_placed_is_where_the_grid_has_it(body, seed):
+    """Soundness: whatever the reading order, a number is never placed in a wrong cell."""
+    top = [sum(col) for col in zip(*body, strict=True)]
+    grid = [top, *body]
+    totals = [sum(row) for row in grid]
+    order = _random_reading(grid, random.Random(seed))
+    values = [Decimal(totals[r] if c == TOTAL_COLUMN else grid[r][c]) for r, c in order]
+    got = place_cells(values, len(grid), 3)
+    assert got is not None  # the true reading always adds up
+    # the true reading is one that adds up: a place every reading agrees on is the true one
+    for k, place in got.items():
+        assert place == order[k]
