@@ -103,37 +103,48 @@ def _year_tokens(text: str, ls: int, le: int) -> list[tuple[int, int]] | None:
 
 
 def _year_header(
-    text: str, reach: list[tuple[int, int]]
-) -> tuple[int, list[tuple[int, int]]] | None:
-    """The last line of the header of years (one line, or one year per line) and the years."""
-    for i, (ls, le) in enumerate(reach):
-        years = _year_tokens(text, ls, le)
-        if years is None:
+    text: str, lines: list[tuple[int, int]], k: int
+) -> tuple[int, int, list[tuple[int, int]]] | None:
+    """The first and last lines of the header of years nearest the caption on line ``k`` (one
+    line of years, or one year per line; before the caption or after it) and the years."""
+    lo = max(0, k - FLAT_GRIDS.header_lines_before)
+    hi = min(len(lines), k + FLAT_GRIDS.header_lines_after)
+    for i in sorted(range(lo, hi), key=lambda i: (abs(i - k), i)):
+        if _year_tokens(text, *lines[i]) is None:
             continue
-        j = i
-        while j + 1 < len(reach) and (more := _year_tokens(text, *reach[j + 1])):
-            years.extend(more)
-            j += 1
+        a, b = i, i
+        while a > 0 and _year_tokens(text, *lines[a - 1]):
+            a -= 1
+        while b + 1 < len(lines) and _year_tokens(text, *lines[b + 1]):
+            b += 1
+        years = [y for ls, le in lines[a : b + 1] for y in _year_tokens(text, ls, le) or []]
         if len(years) >= 2:
-            return j, years
+            return a, b, years
     return None
 
 
 def _read(text: str, lines: list[tuple[int, int]], k: int) -> FlatGrid | None:
     """The grid whose caption is line ``k``, if its rows add up."""
-    reach = lines[max(0, k - FLAT_GRIDS.header_lines_before) : k + FLAT_GRIDS.header_lines_after]
-    year_at = _year_header(text, reach)
+    year_at = _year_header(text, lines, k)
     if year_at is None:
         return None
-    yi, years = year_at
-    head = reach[: yi + 1]
+    ya, yb, years = year_at
+    h = min(ya, k)
+    while h > max(0, min(ya, k) - FLAT_GRIDS.header_lines_before) and not _is_value_line(
+        text[lines[h - 1][0] : lines[h - 1][1]]
+    ):
+        h -= 1  # the header's cells above the years and the caption, back to the last number
+    head = lines[h : yb + 1]
     total_head = next(
         ((ls, le) for ls, le in reversed(head) if TOTAL_LABEL_RE.match(text[ls:le].strip())), None
     )
     after_term = next(((ls, le) for ls, le in head if _AFTER_TERM.match(text[ls:le].strip())), None)
-    first = max(0, k - FLAT_GRIDS.header_lines_before) + yi + 1
-    while first < len(lines) and _TERM_HEAD.match(text[lines[first][0] : lines[first][1]].strip()):
-        # '임기 내' / '임기 후' written after the years: header cells, not a row's label
+    first = yb + 1
+    while first < len(lines) and (
+        first == k or _TERM_HEAD.match(text[lines[first][0] : lines[first][1]].strip())
+    ):
+        # '임기 내' / '임기 후' written after the years are header cells, not a row's label;
+        # the caption itself may come after the years
         if _AFTER_TERM.match(text[lines[first][0] : lines[first][1]].strip()):
             after_term = after_term or lines[first]
         first += 1

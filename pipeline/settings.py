@@ -53,7 +53,7 @@ class FlatGridSettings:
     """How a money grid flattened one cell per line is found (:mod:`pipeline.flat_grids`)."""
 
     # The header line of years is looked for this many lines before and after the caption.
-    header_lines_before: int = 4
+    header_lines_before: int = 8
     header_lines_after: int = 8
     # A grid's rows are read over at most this many lines ...
     max_lines: int = 200

@@ -241,3 +241,43 @@ def test_a_total_of_the_terms_years_leaves_the_after_term_cell_beside_it():
     doc = doc_of(text, "other")
     assert (143_000_000, None) in {(b.amount_krw, b.fiscal_year) for b in doc.budgets}
     assert (200_000_000, 2016) in {(b.amount_krw, b.fiscal_year) for b in doc.budgets}
+
+
+def test_a_header_written_before_its_caption_is_found():
+    # 구 분 / 계 / the years / 임기 후, and only then the caption and the one program's row
+    text = (
+        "구 분\n계\n’14년\n’15년\n’16년\n’17년 ’18.6월\n임기 후\n임기 내\n(단위 : 백만원)\n"
+        "시 비 6,260\n500\n1,000\n1,500\n1,630\n1,630\n-\n"
+    )
+    doc = doc_of(text, "other")
+    got = {(b.amount_krw // 1_000_000, b.fiscal_year) for b in doc.budgets}
+    assert got == {
+        (6260, None),
+        (500, 2014),
+        (1000, 2015),
+        (1500, 2016),
+        (1630, 2017),
+        (1630, 2018),
+    }
+
+
+def test_years_one_per_line_are_read_past_the_header_window():
+    # the caption, then many header cells, then the years one per line
+    text = (
+        "(단위 : 백만원)\n임기 후\n단위사업\n휴가지원\n구 분\n계\n"
+        "’14년\n’15년\n’16년\n’17년 ’18.6월\n민 간\n27\n7\n4\n8\n4\n4\n-\n"
+    )
+    doc = doc_of(text, "other")
+    got = {(b.amount_krw // 1_000_000, b.fiscal_year) for b in doc.budgets}
+    assert (8, 2016) in got and (4, 2018) in got and (27, None) in got
+
+
+def test_the_previous_grids_header_cells_are_not_this_grids():
+    # the first grid's last line '임기 후' is not a header cell of the second grid
+    first = "(단위 : 백만원)\n계\n’14년 ’15년\n계\n30 10 20\n국비\n30 10 20\n임기 후\n-\n"
+    second = " 연도별 집행액\n(단위 : 백만원)\n계\n’14년 ’15년\n계\n10 10 -\n국비\n10 10 -\n"
+    tables = [t for t in find_tables(first + second) if t.layout == "flat"]
+    assert len(tables) == 2
+    text = first + second
+    assert tables[1].char_start > text.index("연도별 집행액")
+    assert "임기 후" not in [c.text for c in tables[1].cells]
