@@ -427,8 +427,10 @@ class Context:
             if y:
                 return y
         for sec in self.headings(clause.start, own=False):
-            y = scoping_year(sec.title, self.doc_year, for_dates=True) or self._dated_title_year(
-                sec.title
+            # a title dated to the month in one year dates the steps under it, whatever year
+            # it leads with ('’16년 안전예산 편성 사전 협의 : ’15. 5 ~ 11월' ⏎ '- … (5~6월)')
+            y = self._dated_title_year(sec.title) or scoping_year(
+                sec.title, self.doc_year, for_dates=True
             )
             if y:
                 return y
