@@ -207,7 +207,7 @@ def test_figures_dated_in_passing_are_not_steps(text):
         # a title dated in two years says nothing of one year
         ("○ 사업 추진(’15.3월~’16.2월)\n- 중간보고(7월)\n", [2015, 2025]),
         # the title's date, not the year it leads with (the budget it prepares), dates the steps
-        ("○ ’16년 예산 편성 사전 협의 : ’15. 5 ~ 11월\n- 기준 수립(5~6월)\n", [2015, 2015]),
+        ("○ ’16년 대상사업 선정 협의 : ’15. 5 ~ 11월\n- 기준 수립(5~6월)\n", [2015, 2015]),
     ],
 )
 def test_the_year_in_force_for_a_yearless_step(text, years):
