@@ -31,6 +31,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import combinations
 
 from pipeline.grid_order import TOTAL_COLUMN, place_cells
 from pipeline.settings import FLAT_GRIDS
@@ -40,6 +41,7 @@ from pipeline.vocab import (
     APOSTROPHES,
     COUNT_LABEL_RE,
     ROMAN_NUMERALS,
+    SUBTOTAL_LABEL_RE,
     TOTAL_LABEL_RE,
     UNIT_CAPTION_RE,
 )
@@ -221,6 +223,9 @@ def _read(text: str, lines: list[tuple[int, int]], k: int) -> FlatGrid | None:
         # some rows did not add up on their own: the converter may have read the grid in
         # blocks, not rows; the whole grid's arithmetic may still place its numbers
         in_blocks = _read_in_blocks(text, entries, len(columns))
+        if in_blocks is None and after_term is not None:
+            # an 임기 후 column the converter wrote no cell of
+            in_blocks = _read_in_blocks(text, entries, len(columns) - 1)
         if in_blocks is not None and _numbers(text, in_blocks) > _numbers(text, cells):
             cells = [c for c in cells if c.header] + in_blocks
             r = len({c.row for c in in_blocks})
@@ -245,6 +250,8 @@ def _read_in_blocks(
     (:func:`pipeline.grid_order.place_cells`); each row is labelled by the label lines read
     between its 계 cell and the row above's. ``None`` when the count of numbers is not a whole
     grid or no reading adds up."""
+    while entries and entries[0][0] and text[entries[0][1][0] : entries[0][1][1]] == "-":
+        entries = entries[1:]  # a dash before the first row's label: the 계 row's empty 구분
     numbers = [span for is_number, span in entries if is_number]
     if not numbers or len(numbers) % (ncols + 1):
         return None
@@ -256,7 +263,34 @@ def _read_in_blocks(
                 row_starts.add(len(at))
             at.append(i)
     values = [_value(text[s:e]) for s, e in numbers]
-    placed = place_cells(values, len(numbers) // (ncols + 1), ncols, frozenset(row_starts))
+    rows = len(numbers) // (ncols + 1)
+    subtotal_labels = [
+        i
+        for i, (is_number, (s, e)) in enumerate(entries)
+        if not is_number and SUBTOTAL_LABEL_RE.match(text[s:e].strip())
+    ]
+    if len(row_starts) == rows:
+        # every row's 계 cell follows its label: the rows are known, and so are the 소계 rows
+        starts = sorted(at[k] for k in row_starts)
+        known = {bisect_right(starts, i) for i in subtotal_labels}
+        structures = [frozenset(r for r in known if 0 < r < rows)]
+    else:
+        # which rows the 소계 labels stand on is not known: every choice is searched, and a
+        # number is placed only where every choice that adds up places it
+        # (one of them may label the 계 row itself)
+        structures = [
+            frozenset(c)
+            for size in range(len(subtotal_labels) + 1)
+            for c in combinations(range(1, rows), size)
+        ]
+        if len(structures) > FLAT_GRIDS.max_subtotal_choices:
+            return None
+    placed: dict[int, tuple[int, int]] | None = None
+    for subtotals in structures:
+        got = place_cells(values, rows, ncols, frozenset(row_starts), subtotals)
+        if got is None:
+            continue
+        placed = got if placed is None else {k: p for k, p in placed.items() if got.get(k) == p}
     if placed is None:
         return None
     cells: list[GridCell] = []

@@ -19,7 +19,9 @@ sum to the 계 row's cell, the 계 column's body cells sum to the grand total.
 
 :func:`place_cells` searches every such reading of the numbers (dashes are empty cells: they
 take a place but count zero) and keeps a number's place only when **every** reading that adds
-up puts it there. A number that two readings place differently is left out, never guessed.
+up puts it there. A number that two readings place differently is left out, never guessed;
+so are the years after an empty column between two years with money (a converter may write
+an empty column's dashes out of order, before a later year's amounts).
 The search is memoised on its state (the filled shape and the partial sums), so runs of dashes
 that can be placed many ways cost little; it stops at a bound on states (bounded work).
 """
@@ -56,10 +58,16 @@ def _within(total: Decimal, parts_sum: Decimal, parts: int) -> bool:
 
 class _Search:
     def __init__(
-        self, values: Sequence[Decimal], rows: int, cols: int, row_starts: frozenset[int]
+        self,
+        values: Sequence[Decimal],
+        rows: int,
+        cols: int,
+        row_starts: frozenset[int],
+        subtotals: frozenset[int],
     ) -> None:
         self.values = values
         self.row_starts = row_starts
+        self.subtotals = subtotals
         self.rows = rows
         self.cols = cols
         self.memo: dict[_State, bool] = {}
@@ -76,11 +84,11 @@ class _Search:
             if ok and s.shape[i] == self.cols:
                 ok = _within(v, s.row_sum[i], s.row_parts[i])
             if ok and i >= 1:
-                body = sum(s.totals[1:], Decimal(0)) + v
+                leaves = [t for r, t in enumerate((*s.totals, v)) if r and r not in self.subtotals]
+                body = sum(leaves, Decimal(0))
                 ok = body <= s.totals[0] + slack
                 if ok and i == self.rows - 1:
-                    nonzero = sum(1 for t in (*s.totals[1:], v) if t)
-                    ok = _within(s.totals[0], body, nonzero)
+                    ok = _within(s.totals[0], body, sum(1 for t in leaves if t))
             if ok:
                 out.append(
                     (
@@ -114,8 +122,10 @@ class _Search:
             if r == 0:
                 col_top = (*col_top, v)
             else:
-                c_sum = col_sum[j] + v
-                c_parts = col_parts[j] + (1 if v else 0)
+                # a subtotal row (소계) is summed with its own rows, not again in the column
+                leaf = r not in self.subtotals
+                c_sum = col_sum[j] + (v if leaf else 0)
+                c_parts = col_parts[j] + (1 if v and leaf else 0)
                 if c_sum > col_top[j] + slack:
                     continue
                 if r == self.rows - 1 and not _within(col_top[j], c_sum, c_parts):
@@ -159,18 +169,23 @@ class _Search:
 
 
 def place_cells(
-    values: Sequence[Decimal], rows: int, cols: int, row_starts: frozenset[int] = frozenset()
+    values: Sequence[Decimal],
+    rows: int,
+    cols: int,
+    row_starts: frozenset[int] = frozenset(),
+    subtotals: frozenset[int] = frozenset(),
 ) -> dict[int, tuple[int, int]] | None:
     """The (row, column) of each number whose place every consistent reading agrees on.
 
     ``values`` are the grid's numbers in the order the converter wrote them (dashes as zero),
     ``rows`` counts the 계 row (row 0) and the body rows, ``cols`` the columns besides the 계
     column (:data:`TOTAL_COLUMN`). The numbers at ``row_starts`` came right after a row's label
-    and are 계 column cells. ``None`` when no reading adds up or the search ran past its
+    and are 계 column cells. The ``subtotals`` rows (소계) sum their own cells but are not
+    counted again in their columns: the 계 row sums the other rows. ``None`` when no reading adds up or the search ran past its
     bound; numbers placed differently by two readings are absent from the answer."""
     if len(values) != rows * (cols + 1) or rows < 2 or any(v < 0 for v in values):
         return None
-    search = _Search(values, rows, cols, row_starts)
+    search = _Search(values, rows, cols, row_starts, subtotals)
     zero = Decimal(0)
     start = _State(0, (0,) * rows, (), (zero,) * rows, (0,) * rows, (), (zero,) * cols, (0,) * cols)
     if not search.feasible(start) or search.exhausted:
@@ -191,4 +206,23 @@ def place_cells(
                 frontier.append(after)
     if search.exhausted:
         return None
-    return {k: next(iter(p)) for k, p in places.items() if len(p) == 1}
+    placed = {k: next(iter(p)) for k, p in places.items() if len(p) == 1}
+    return _before_a_gap(values, placed)
+
+
+def _before_a_gap(
+    values: Sequence[Decimal], placed: dict[int, tuple[int, int]]
+) -> dict[int, tuple[int, int]]:
+    """``placed`` without the cells right of an empty column between two columns with money.
+
+    A converter may write an empty column's dashes before a later column with money (the
+    ’17년 amounts after the ’18.6월 dashes), so a reading that leaves a gap between two years
+    with money cannot tell a gap year from a column written out of order: the years after the
+    gap are not known and are left out."""
+    top = {c for k, (r, c) in placed.items() if r == 0 and c != TOTAL_COLUMN and values[k]}
+    if not top:
+        return placed
+    gap = next((c for c in range(min(top), max(top)) if c not in top), None)
+    if gap is None:
+        return placed
+    return {k: (r, c) for k, (r, c) in placed.items() if c == TOTAL_COLUMN or c < gap}

@@ -70,6 +70,8 @@ class FlatGridSettings:
     # A grid read in blocks (:mod:`pipeline.grid_order`) is searched over at most this many
     # states (a filled shape and its partial sums); past it the grid is left unread.
     max_order_states: int = 200_000
+    # ... and at most this many choices of which rows its 소계 labels stand on.
+    max_subtotal_choices: int = 64
     # A row of step names flattened above its row of dates (:mod:`pipeline.extract.schedules`):
     # at most this many cells, and a label longer than this is a sentence, not a cell.
     max_step_cells: int = 24

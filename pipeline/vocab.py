@@ -198,6 +198,8 @@ EVENT_DATE_LABEL_RE = re.compile(r"^[가-힣()]{1,12}(?:일자|기한|일시|예
 DATE_COLUMN_HEADER_RE = re.compile(r"기간|일정|시기|기한|일시|일자")
 # Labels of a money total: 계, 합계, 소계, 총계, 총액, 총사업비.
 TOTAL_LABEL_RE = re.compile(r"^(?:합\s*계|총\s*계|소\s*계|누\s*계|계|총\s*액)$")
+# ... of which a subtotal sums some rows of a table, not all of them.
+SUBTOTAL_LABEL_RE = re.compile(r"^소\s*계$")
 # A row or column that counts things in a money table: 집행건수, 개수 (명) …
 COUNT_HEADER_RE = re.compile(
     r"^(?:개수|건수|인원|동수|세대수|개소|횟수|명수|면적|길이|연장)$|\((?:명|건|개|회|동|세대|개소|㎡|km)\)"

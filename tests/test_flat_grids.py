@@ -281,3 +281,16 @@ def test_the_previous_grids_header_cells_are_not_this_grids():
     text = first + second
     assert tables[1].char_start > text.index("연도별 집행액")
     assert "임기 후" not in [c.text for c in tables[1].cells]
+
+
+def test_subtotal_rows_are_found_from_their_labels():
+    # 계 = 국비 + 시비, and 소계 sums them too: the grid read down each year
+    text = (
+        "(단위 : 백만원)\n계\n’14년 ’15년\n-\n계\n600\n사업명\n소 계 600\n국 비 300\n시 비 300\n"
+        "200 200 100 100\n400 400 200 200\n"
+    )
+    doc = doc_of(text, "other")
+    got = sorted((b.amount_krw // 1_000_000, b.fiscal_year, b.item) for b in doc.budgets)
+    assert (100, 2014, "국비") in {(a, y, i.split()[-1]) for a, y, i in got}
+    assert (200, 2015, "시비") in {(a, y, i.split()[-1]) for a, y, i in got}
+    assert (400, 2015, "소계") in {(a, y, i.split()[-1]) for a, y, i in got}

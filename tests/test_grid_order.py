@@ -139,3 +139,21 @@ def test_every_number_placed_is_where_the_grid_has_it(body, seed):
     # the true reading is one that adds up: a place every reading agrees on is the true one
     for k, place in got.items():
         assert place == order[k]
+
+
+def test_a_subtotal_row_is_not_counted_again_in_its_column():
+    # 계, 소계 (= 국비 + 시비), 국비, 시비, read column by column
+    seq = "200 200 100 100  40 40 20 20  160 160 80 80"
+    assert place_cells(_values(seq), 4, 2, frozenset({0, 1, 2, 3})) is None  # 소계 counted twice
+    got = place_cells(_values(seq), 4, 2, frozenset({0, 1, 2, 3}), frozenset({1}))
+    assert got is not None
+    assert got[4] == (0, 0) and got[5] == (1, 0) and got[6] == (2, 0) and got[11] == (3, 1)
+
+
+def test_years_after_an_empty_column_between_two_with_money_are_left_out():
+    # ’15년 empty between ’14년 and ’16년: the dashes may have been written out of order
+    seq = "30 30  10 10  - -  20 20"
+    got = place_cells(_values(seq), 2, 3)
+    assert got is not None
+    assert got[2] == (0, 0) and got[3] == (1, 0)
+    assert all(c != 2 for _, c in got.values())
