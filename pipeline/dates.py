@@ -353,6 +353,42 @@ def _word_bounded(text: str, start: int, end: int) -> bool:
     return start == 0 or not ("가" <= text[start - 1] <= "힣")
 
 
+# Two day dates a converter glued together, their separator lost: '’16.5.3.9.19' (5.3 and
+# 9.19), '’16.4.29., 5.17.8.26'. Read only after a year or in a list of dates, and only when
+# the second falls after the first: a numbering like '1.3.2.1' is neither.
+_GLUED_DAYS = re.compile(
+    rf"(?:{_Y}\.\s?)?(?P<M1>1[0-2]|0?[1-9])\.(?P<D1>3[01]|[12]\d|0?[1-9])\."
+    r"(?P<M2>1[0-2]|0?[1-9])\.(?P<D2>3[01]|[12]\d|0?[1-9])\.?(?![\d.])"
+)
+_LISTED_BEFORE = re.compile(r"[,，][^\S\n]*$")
+
+
+def _glued_days(
+    text: str, pos: int, limit: int, year_in_force: int | None, ref_year: int | None
+) -> tuple[DateMatch, DateMatch] | None:
+    m = _GLUED_DAYS.match(text, pos, limit)
+    if m is None or (pos > 0 and (text[pos - 1].isdigit() or text[pos - 1] == ".")):
+        return None
+    explicit = bool(m.group("Y") or m.group("YY"))
+    if not explicit and not _LISTED_BEFORE.search(text, max(0, pos - 4), pos):
+        return None
+    year = _year(m, ref_year) if explicit else year_in_force
+    if year is None:
+        return None
+    try:
+        first = dt.date(year, int(m.group("M1")), int(m.group("D1")))
+        second = dt.date(year, int(m.group("M2")), int(m.group("D2")))
+    except ValueError:
+        return None
+    if second <= first:
+        return None
+    cut = m.start("M2")  # the first date keeps its closing dot: '5.17.' ⏎ '8.26'
+    return (
+        DateMatch(pos, cut, text[pos:cut], first, first, "day", explicit_year=explicit),
+        DateMatch(m.start("M2"), m.end(), m.group(0)[m.start("M2") - pos :], second, second, "day"),
+    )
+
+
 def find_dates(
     text: str,
     default_year: int | None = None,
@@ -376,6 +412,12 @@ def find_dates(
         if not cm:
             return
         pos = cm.start()
+        glued = _glued_days(text, pos, end, year_in_force, ref)
+        if glued is not None:
+            yield from glued
+            year_in_force = glued[0].start_date.year if glued[0].start_date else year_in_force
+            pos = glued[1].end
+            continue
         match = _match_at(text, pos, end, year_in_force, ref)
         if match is None:
             pos += 1

@@ -105,6 +105,7 @@ def test_year_in_force_carries_forward():
         "1.00 배",  # a ratio, not a blank-day template date
         "(가덕대교 ~ 신공항, L=9.3 ㎞ )",  # a measure after '=', its unit after a space
         "‘서울런’ 25 강좌",  # a closing quote, then a number: not a spaced apostrophe year
+        "1.3.2.1 조항",  # a numbering, not two days glued together
     ],
 )
 def test_not_dates(text):
@@ -238,3 +239,20 @@ def test_a_word_after_a_run_of_tabs_is_not_a_unit_of_the_date():
     (d,) = find_dates("10.20.- 10.22.\t\t\t원외", 2025)
     assert (d.start_date, d.end_date) == (D(2025, 10, 20), D(2025, 10, 22))
     assert list(find_dates("10.22.\t\t\t원", 2025)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        # two day dates whose separator a converter lost, after a year or in a list of dates
+        ("개최 : ’16.5.3.9.19", [D(2016, 5, 3), D(2016, 9, 19)]),
+        ("개최 : ’16.4.29., 5.17.8.26", [D(2016, 4, 29), D(2016, 5, 17), D(2016, 8, 26)]),
+        # the second before the first: not two dates of one list
+        ("’16.9.3.5.19", []),
+    ],
+)
+def test_two_days_glued_together_are_two_dates(text, days):
+    got = [m.start_date for m in find_dates(text, 2016) if m.precision == "day"]
+    assert got == days
+    for m in find_dates(text, 2016):
+        assert text[m.start : m.end] == m.text

@@ -338,3 +338,19 @@ def test_a_forms_event_date_labels_name_their_dates():
 def test_a_period_open_at_its_end_in_a_header_dates_what_the_header_names():
     text = "○ 사업 현황\n계\t폐가 철거사업 (‘08~)\t햇살둥지사업 (‘12~)\n4,362\t3,714\t648\n"
     assert _steps(text) == [("‘08~", "폐가 철거사업"), ("‘12~", "햇살둥지사업")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- 실행위원회 개최(3회) : ’16.4.29., 5.17., 8.26.\n",
+        "- 실행위원회 개최(3회) : ’16.4.29., 5.17.8.26\n",  # the last two glued together
+    ],
+)
+def test_every_date_listed_after_a_steps_colon_is_a_step(text):
+    doc = doc_of(text, "work_report", DOC_DATE)
+    assert [(r.start_date.month, r.start_date.day) for r in doc.schedules] == [
+        (4, 29),
+        (5, 17),
+        (8, 26),
+    ]

@@ -167,7 +167,22 @@ def _is_step(ctx: Context, d: DateMatch, clause: Clause, in_schedule: bool) -> b
         or dates_what_follows  # '’24. 8. : 고시 완료 ’24.12. : 턴키 발주'
         or scheduled
         or _closes_list_item(text, d, clause)
+        or _listed_after_a_step(ctx, d, clause, in_schedule)
     )
+
+
+_LIST_GAP = re.compile(r"[^\S\n]*[,，/][^\S\n]*")
+
+
+def _listed_after_a_step(ctx: Context, d: DateMatch, clause: Clause, in_schedule: bool) -> bool:
+    """'개최 : ’16.4.29., 5.17., 8.26.': a date listed right after a step's date is a step too
+    (the first follows the colon, the last closes the clause; the middle ones neither)."""
+    previous = None
+    for p in find_dates(ctx.text, None, clause.start, d.start, ref_year=ctx.doc_year):
+        previous = p
+    if previous is None or not _LIST_GAP.fullmatch(ctx.text, previous.end, d.start):
+        return False
+    return previous.precision == d.precision and _is_step(ctx, previous, clause, in_schedule)
 
 
 _LIST_ITEM = re.compile(r"[ \t]*[-·ㅇ○◦•▪][ \t]")
