@@ -112,6 +112,9 @@ HALF_SHORT = ("상", "하")
 # Words for a part of the year in force: 연말 (year-end), 연초, 올해, 금년.
 # Words for what a dated step does, which a PDF may glue to its date ('’30.하준공예정').
 STEP_DONE_WORDS = ("준공", "착공", "완공", "완료", "개관", "개통", "개소")  # '’40년 완료'
+# ... and what goes on through a year: '’17년 지속시행', '’26년 계속 추진'
+STEP_ONGOING_WORDS = ("지속", "계속")
+STEP_ONGOING_EVENTS = ("시행", "추진", "운영")
 STEP_EVENT_WORDS = (*STEP_DONE_WORDS, "예정", "시행", "추진")
 RELATIVE_YEAR_WORDS = ("연말", "연초", "올해", "금년", "당해연도", "년말", "년초")
 # A month's part: '3월초', '3월중', '3월말', '3월경' (precision stays month).

@@ -284,6 +284,10 @@ def test_a_roadmap_of_arrows_is_dated_by_the_line_of_brackets_under_it():
         # the year a step is done in, closing its item; not a year naming what is planned
         ("❖ 저감시설 설치사업(‘26년 완료, 566억원)\n", [("‘26년", "저감시설 설치사업")]),
         ("- 2018년 개관 예정 주요시설 현장방문 및 점검\n", []),
+        # a year what goes on through, after its colon ('지속시행', '계속 추진')
+        ("- 합동평가 실시 : ’17년 지속시행\n", [("’17년", "합동평가 실시")]),
+        ("- 시범 운영 : ’17년 계속 추진\n", [("’17년", "시범 운영")]),
+        ("○ ’17년 운영 실적\n", []),  # a year naming what is reported, not a step
         # a recurrence in brackets qualifies a dated step of its own item, not the next item's
         (
             "- 오피스아워 (매월) , 스타트업 데뷔 디데이 (’24.10.)\n",

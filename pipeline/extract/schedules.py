@@ -43,6 +43,8 @@ from pipeline.vocab import (
     SCHEDULE_HEADINGS,
     STEP_ARROWS,
     STEP_DONE_WORDS,
+    STEP_ONGOING_EVENTS,
+    STEP_ONGOING_WORDS,
 )
 
 # A date that cites a document: 실행계획(시장방침 제88호/'13.4.5), 운영계획('15.5.4)
@@ -68,7 +70,11 @@ _WORDS_NEXT = re.compile(r"\s*[:：]?\s*[가-힣A-Za-z「『‘“(]")
 _PERIOD_AFTER = re.compile(r"\s*(?:까지|부터|[~∼～〜])")
 # '(‘26년 완료, 566억원)': a year and the word for its step closing the item; not an attribute
 # ('2018년 개관 예정 주요시설' names the facilities)
-_STEP_DONE_AFTER = re.compile(rf"\s*(?:{'|'.join(STEP_DONE_WORDS)})\s*(?=[,，)）]|$)", re.M)
+_STEP_DONE_AFTER = re.compile(
+    rf"\s*(?:{'|'.join(STEP_DONE_WORDS)}|(?:{'|'.join(STEP_ONGOING_WORDS)})\s*"
+    rf"(?:{'|'.join(STEP_ONGOING_EVENTS)}))\s*(?=[,，)）]|$)",
+    re.M,
+)
 _PERIOD_WORD = re.compile(r"\s*(?:까지|부터)")
 _DOTTED_YEAR = re.compile(rf"[{re.escape(APOSTROPHES)}]\s?\d\d\s*\.")
 # '연결(‘25, 10억원)': the year an activity happens, given with its cost in one bracket
