@@ -125,6 +125,20 @@ def _year_header(
     return None
 
 
+_HEAD_THEN_TOTAL = re.compile(r"\s*구\s*분\s+(?=\S+\s*$)")  # '구 분 계': two header cells
+
+
+def _total_head(text: str, ls: int, le: int) -> tuple[int, int] | None:
+    """The span of a 계 column's header on the line ``ls:le``: the whole line, or its last
+    cell after a '구분' cell sharing the line."""
+    if TOTAL_LABEL_RE.match(text[ls:le].strip()):
+        return trim(text, ls, le)
+    shared = _HEAD_THEN_TOTAL.match(text, ls, le)
+    if shared and TOTAL_LABEL_RE.match(text[shared.end() : le].strip()):
+        return trim(text, shared.end(), le)
+    return None
+
+
 def _read(text: str, lines: list[tuple[int, int]], k: int) -> FlatGrid | None:
     """The grid whose caption is line ``k``, if its rows add up."""
     year_at = _year_header(text, lines, k)
@@ -138,7 +152,7 @@ def _read(text: str, lines: list[tuple[int, int]], k: int) -> FlatGrid | None:
         h -= 1  # the header's cells above the years and the caption, back to the last number
     head = lines[h : yb + 1]
     total_head = next(
-        ((ls, le) for ls, le in reversed(head) if TOTAL_LABEL_RE.match(text[ls:le].strip())), None
+        (span for ls, le in reversed(head) if (span := _total_head(text, ls, le))), None
     )
     after_term = next(((ls, le) for ls, le in head if _AFTER_TERM.match(text[ls:le].strip())), None)
     first = yb + 1
@@ -182,6 +196,16 @@ def _read(text: str, lines: list[tuple[int, int]], k: int) -> FlatGrid | None:
             or UNIT_CAPTION_RE.search(line)
             or len(line.strip()) > FLAT_GRIDS.max_label_chars
         ):
+            if (
+                labels
+                and not run
+                and _GRID_END.match(line)
+                and j + 1 < len(lines)
+                and _is_value_line(text[lines[j + 1][0] : lines[j + 1][1]])
+            ):
+                # the next part's title written between a row's label and its numbers (the
+                # converter read the title's text block first): the row goes on after it
+                continue
             break
         if run:
             rows.append((labels, run))
@@ -365,4 +389,18 @@ def flat_grids(text: str, start: int, end: int, taken: list[tuple[int, int]]) ->
         grid = _read(text, lines, k)
         if grid is not None and not any(s < grid.end and grid.start < e for s, e in taken):
             out.append(grid)
+    return out
+
+
+def heading_lines(
+    text: str, start: int, end: int, cells: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The lines of ``text[start:end]`` (a flat grid's span) that open a part and hold none of
+    its ``cells``: the next part's title, which a converter wrote inside the grid."""
+    starts = sorted(s for s, _ in cells)
+    out = []
+    for ls, le in _lines(text, start, end):
+        i = bisect_right(starts, le) - 1
+        if _GRID_END.match(text[ls:le]) and not (i >= 0 and starts[i] >= ls):
+            out.append((ls, le))
     return out

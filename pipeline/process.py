@@ -19,10 +19,19 @@ from pathlib import Path, PurePosixPath
 from pipeline import __version__
 from pipeline.errors import StageFailed, describe
 from pipeline.extract import extract
+from pipeline.flat_grids import heading_lines
 from pipeline.ingest import display_path, is_document_path, read_bytes, read_source, source_file
 from pipeline.ingest.catalog import catalogue_entry
 from pipeline.metadata import complete, read_metadata, with_catalogue
-from pipeline.model import Document, DocumentMeta, ErrorRecord, SourceFile, SourceText, Span
+from pipeline.model import (
+    Document,
+    DocumentMeta,
+    ErrorRecord,
+    SourceFile,
+    SourceText,
+    Span,
+    Table,
+)
 from pipeline.segment import segment
 from pipeline.tables import find_tables
 from pipeline.workers import WorkerSettings, run_documents
@@ -163,6 +172,21 @@ def _merge_meta(found: DocumentMeta, structural: DocumentMeta | None) -> Documen
     return found
 
 
+def _table_spans(text: str, tables: list[Table]) -> list[Span]:
+    """The spans the section tree leaves out: each table's, less the part titles a converter
+    wrote inside a flat grid (they still head their parts)."""
+    out: list[Span] = []
+    for t in tables:
+        start = t.char_start
+        if t.layout == "flat":
+            cells = [(c.char_start, c.char_end) for c in t.cells]
+            for ls, le in heading_lines(text, t.char_start, t.char_end, cells):
+                out.append(Span(start, ls))
+                start = le
+        out.append(Span(start, t.char_end))
+    return out
+
+
 def analyse(source: SourceFile, read: SourceText | str) -> Document:
     """Every stage after decoding, on text already read (with an original's structure)."""
     if isinstance(read, str):
@@ -184,7 +208,7 @@ def analyse(source: SourceFile, read: SourceText | str) -> Document:
     with stage("tables", source.rel_path):
         doc.tables = find_tables(text, 0, end, read.tables)
     with stage("segment", source.rel_path):
-        doc.sections = segment(text, 0, end, [Span(t.char_start, t.char_end) for t in doc.tables])
+        doc.sections = segment(text, 0, end, _table_spans(text, doc.tables))
         for t in doc.tables:
             sec = doc.section_at(t.char_start)
             t.section_id = sec.section_id if sec else None

@@ -294,3 +294,16 @@ def test_subtotal_rows_are_found_from_their_labels():
     assert (100, 2014, "국비") in {(a, y, i.split()[-1]) for a, y, i in got}
     assert (200, 2015, "시비") in {(a, y, i.split()[-1]) for a, y, i in got}
     assert (400, 2015, "소계") in {(a, y, i.split()[-1]) for a, y, i in got}
+
+
+def test_the_next_parts_title_between_a_label_and_its_numbers():
+    # '구 분 계' on one line; the converter wrote the next part's title before the row's numbers
+    text = (
+        "\uf06f 연차별 투자수요\n구 분 계\n’14년\n’15년\n’16년\n임기 후\n(단위 : 백만원)\n"
+        "교재 제작 시비\n\uf06f 연도별 집행액\n89\n-\n59\n30\n-\n"
+    )
+    doc = doc_of(text, "other")
+    got = {(b.amount_krw // 1_000_000, b.fiscal_year) for b in doc.budgets}
+    assert got == {(89, None), (59, 2015), (30, 2016)}
+    # the title still heads its part: the grid's span does not hide it
+    assert any("연도별 집행액" in s.title for s in doc.sections)
