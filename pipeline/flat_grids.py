@@ -197,8 +197,7 @@ def _read(text: str, lines: list[tuple[int, int]], k: int) -> FlatGrid | None:
             or len(line.strip()) > FLAT_GRIDS.max_label_chars
         ):
             if (
-                labels
-                and not run
+                (labels or run)
                 and _GRID_END.match(line)
                 and j + 1 < len(lines)
                 and _is_value_line(text[lines[j + 1][0] : lines[j + 1][1]])
@@ -247,9 +246,22 @@ def _read(text: str, lines: list[tuple[int, int]], k: int) -> FlatGrid | None:
         # some rows did not add up on their own: the converter may have read the grid in
         # blocks, not rows; the whole grid's arithmetic may still place its numbers
         in_blocks = _read_in_blocks(text, entries, len(columns))
+        late_term = next(
+            (
+                span
+                for is_number, span in entries
+                if not is_number and _AFTER_TERM.match(text[span[0] : span[1]].strip())
+            ),
+            None,
+        )
         if in_blocks is None and after_term is not None:
             # an 임기 후 column the converter wrote no cell of
             in_blocks = _read_in_blocks(text, entries, len(columns) - 1)
+        elif in_blocks is None and late_term is not None:
+            # the 임기 후 header written among the numbers: a column more than the header's
+            in_blocks = _read_in_blocks(text, entries, len(columns) + 1)
+            if in_blocks is not None:
+                in_blocks.append(GridCell(0, 2 + len(columns), *late_term, header=True))
         if in_blocks is not None and _numbers(text, in_blocks) > _numbers(text, cells):
             cells = [c for c in cells if c.header] + in_blocks
             r = len({c.row for c in in_blocks})
@@ -283,8 +295,13 @@ def _read_in_blocks(
     at: list[int] = []  # each number's index among the entries
     for i, (is_number, _) in enumerate(entries):
         if is_number:
-            if i > 0 and not entries[i - 1][0]:
-                row_starts.add(len(at))
+            before = entries[i - 1] if i > 0 else None
+            if (
+                before is not None
+                and not before[0]
+                and not _TERM_HEAD.match(text[before[1][0] : before[1][1]].strip())
+            ):
+                row_starts.add(len(at))  # after a row's label (not after a header's '임기 후')
             at.append(i)
     values = [_value(text[s:e]) for s, e in numbers]
     rows = len(numbers) // (ncols + 1)

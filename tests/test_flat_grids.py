@@ -307,3 +307,15 @@ def test_the_next_parts_title_between_a_label_and_its_numbers():
     assert got == {(89, None), (59, 2015), (30, 2016)}
     # the title still heads its part: the grid's span does not hide it
     assert any("연도별 집행액" in s.title for s in doc.sections)
+
+
+def test_an_after_term_header_written_among_the_numbers_adds_its_column():
+    # '임기 후' comes after the years' numbers, its dashes after it: not a row's label
+    text = (
+        "(단위 : 백만원)\n구 분\n계\n’14년\n’15년\n’16년\n-\n계\n195\n지킴이 양성\n시 비\n195\n"
+        "비예산\n-\n35 50 110\n35 50 110\n-\n-\n-\n임기 후\n-\n-\n-\n"
+    )
+    doc = doc_of(text, "other")
+    got = {(b.amount_krw // 1_000_000, b.fiscal_year) for b in doc.budgets}
+    assert got == {(195, None), (35, 2014), (50, 2015), (110, 2016)}
+    assert sum(1 for b in doc.budgets if b.fiscal_year == 2016) == 2
