@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import combinations
 
-from pipeline.grid_order import TOTAL_COLUMN, place_cells
+from pipeline.grid_order import TOTAL_COLUMN, StateBudget, place_cells
 from pipeline.settings import FLAT_GRIDS
 from pipeline.spans import lines as text_lines
 from pipeline.spans import trim
@@ -327,8 +327,11 @@ def _read_in_blocks(
         if len(structures) > FLAT_GRIDS.max_subtotal_choices:
             return None
     placed: dict[int, tuple[int, int]] | None = None
+    budget = StateBudget()
     for subtotals in structures:
-        got = place_cells(values, rows, ncols, frozenset(row_starts), subtotals)
+        got = place_cells(values, rows, ncols, frozenset(row_starts), subtotals, budget)
+        if budget.remaining <= 0:
+            return None  # past the bound, no reading is known to be the only one
         if got is None:
             continue
         placed = got if placed is None else {k: p for k, p in placed.items() if got.get(k) == p}

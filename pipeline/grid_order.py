@@ -29,12 +29,20 @@ that can be placed many ways cost little; it stops at a bound on states (bounded
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pipeline.settings import FLAT_GRIDS
 
 TOTAL_COLUMN = -1  # the column index :func:`place_cells` gives a 계 column cell
+
+
+@dataclass(slots=True)
+class StateBudget:
+    """The states the searches of one grid may still visit, shared by every reading tried
+    (one per choice of 소계 rows): past it the grid is left unread."""
+
+    remaining: int = field(default_factory=lambda: FLAT_GRIDS.max_order_states)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +72,9 @@ class _Search:
         cols: int,
         row_starts: frozenset[int],
         subtotals: frozenset[int],
+        budget: StateBudget,
     ) -> None:
+        self.budget = budget
         self.values = values
         self.row_starts = row_starts
         self.subtotals = subtotals
@@ -156,9 +166,10 @@ class _Search:
         known = self.memo.get(s)
         if known is not None:
             return known
-        if len(self.memo) >= FLAT_GRIDS.max_order_states:
+        if self.budget.remaining <= 0:
             self.exhausted = True
             return False
+        self.budget.remaining -= 1
         self.memo[s] = False  # provisional: a state is never its own descendant (k grows)
         found = False
         for _, after in self.moves(s):
@@ -174,18 +185,25 @@ def place_cells(
     cols: int,
     row_starts: frozenset[int] = frozenset(),
     subtotals: frozenset[int] = frozenset(),
+    budget: StateBudget | None = None,
 ) -> dict[int, tuple[int, int]] | None:
     """The (row, column) of each number whose place every consistent reading agrees on.
 
-    ``values`` are the grid's numbers in the order the converter wrote them (dashes as zero),
-    ``rows`` counts the 계 row (row 0) and the body rows, ``cols`` the columns besides the 계
-    column (:data:`TOTAL_COLUMN`). The numbers at ``row_starts`` came right after a row's label
-    and are 계 column cells. The ``subtotals`` rows (소계) sum their own cells but are not
-    counted again in their columns: the 계 row sums the other rows. ``None`` when no reading adds up or the search ran past its
-    bound; numbers placed differently by two readings are absent from the answer."""
+        ``values`` are the grid's numbers in the order the converter wrote them (dashes as zero),
+        ``rows`` counts the 계 row (row 0) and the body rows, ``cols`` the columns besides the 계
+        column (:data:`TOTAL_COLUMN`). ``budget`` bounds the states searched, shared with other calls
+    for the same grid. The numbers at ``row_starts`` came right after a row's label
+        and are 계 column cells. The ``subtotals`` rows (소계) sum their own cells but are not
+        counted again in their columns: the 계 row sums the other rows. ``None`` when no reading adds up or the search ran past its
+        bound; numbers placed differently by two readings are absent from the answer."""
     if len(values) != rows * (cols + 1) or rows < 2 or any(v < 0 for v in values):
         return None
-    search = _Search(values, rows, cols, row_starts, subtotals)
+    if not any(values):
+        return {}  # dashes only: nothing to place
+    budget = budget if budget is not None else StateBudget()
+    if budget.remaining <= 0:
+        return None
+    search = _Search(values, rows, cols, row_starts, subtotals, budget)
     zero = Decimal(0)
     start = _State(0, (0,) * rows, (), (zero,) * rows, (0,) * rows, (), (zero,) * cols, (0,) * cols)
     if not search.feasible(start) or search.exhausted:

@@ -68,8 +68,9 @@ class FlatGridSettings:
     rounding_slack: int = 1
     min_parts_for_slack: int = 3
     # A grid read in blocks (:mod:`pipeline.grid_order`) is searched over at most this many
-    # states (a filled shape and its partial sums); past it the grid is left unread.
-    max_order_states: int = 200_000
+    # states (a filled shape and its partial sums), every choice of its 소계 rows together;
+    # past it the grid is left unread (about a second of work).
+    max_order_states: int = 50_000
     # ... and at most this many choices of which rows its 소계 labels stand on.
     max_subtotal_choices: int = 64
     # A row of step names flattened above its row of dates (:mod:`pipeline.extract.schedules`):

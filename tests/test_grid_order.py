@@ -157,3 +157,23 @@ def test_years_after_an_empty_column_between_two_with_money_are_left_out():
     assert got is not None
     assert got[2] == (0, 0) and got[3] == (1, 0)
     assert all(c != 2 for _, c in got.values())
+
+
+def test_the_bound_is_shared_by_every_reading_tried(monkeypatch):
+    small = dataclasses.replace(grid_order.FLAT_GRIDS, max_order_states=200)
+    monkeypatch.setattr(grid_order, "FLAT_GRIDS", small)
+    budget = grid_order.StateBudget()
+    seq = "100 40 60  10 - 10  30 60  30 10  - 50"
+    first = place_cells(_values(seq), 3, 3, budget=budget)
+    spent = 200 - budget.remaining
+    assert first is not None and spent > 0
+    while budget.remaining > 0:  # later readings of the same grid draw on what is left
+        place_cells(_values(seq), 3, 3, budget=budget)
+    assert place_cells(_values(seq), 3, 3, budget=budget) is None
+
+
+def test_dashes_only_place_nothing_without_searching():
+    budget = grid_order.StateBudget()
+    before = budget.remaining
+    assert place_cells(_values("- - - - - -"), 2, 2, budget=budget) == {}
+    assert budget.remaining == before
