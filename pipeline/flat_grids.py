@@ -31,7 +31,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import combinations
+from itertools import combinations, product
 
 from pipeline.grid_order import TOTAL_COLUMN, StateBudget, place_cells
 from pipeline.settings import FLAT_GRIDS
@@ -245,7 +245,7 @@ def _read(text: str, lines: list[tuple[int, int]], k: int) -> FlatGrid | None:
     if len(rows) > r or r < FLAT_GRIDS.min_rows:
         # some rows did not add up on their own: the converter may have read the grid in
         # blocks, not rows; the whole grid's arithmetic may still place its numbers
-        in_blocks = _read_in_blocks(text, entries, len(columns))
+        in_blocks = _read_in_blocks(text, entries, len(columns), after_term is not None)
         late_term = next(
             (
                 span
@@ -259,7 +259,7 @@ def _read(text: str, lines: list[tuple[int, int]], k: int) -> FlatGrid | None:
             in_blocks = _read_in_blocks(text, entries, len(columns) - 1)
         elif in_blocks is None and late_term is not None:
             # the 임기 후 header written among the numbers: a column more than the header's
-            in_blocks = _read_in_blocks(text, entries, len(columns) + 1)
+            in_blocks = _read_in_blocks(text, entries, len(columns) + 1, True)
             if in_blocks is not None:
                 in_blocks.append(GridCell(0, 2 + len(columns), *late_term, header=True))
         if in_blocks is not None and _numbers(text, in_blocks) > _numbers(text, cells):
@@ -280,7 +280,7 @@ def _numbers(text: str, cells: list[GridCell]) -> int:
 
 
 def _read_in_blocks(
-    text: str, entries: list[tuple[bool, tuple[int, int]]], ncols: int
+    text: str, entries: list[tuple[bool, tuple[int, int]]], ncols: int, after_term: bool = False
 ) -> list[GridCell] | None:
     """The body cells of a grid whose numbers came in blocks, placed by its arithmetic
     (:func:`pipeline.grid_order.place_cells`); each row is labelled by the label lines read
@@ -328,8 +328,9 @@ def _read_in_blocks(
             return None
     placed: dict[int, tuple[int, int]] | None = None
     budget = StateBudget()
-    for subtotals in structures:
-        got = place_cells(values, rows, ncols, frozenset(row_starts), subtotals, budget)
+    # with an 임기 후 column last, the 계 may sum the term's years only: both are readings
+    for subtotals, term_total in product(structures, (False, True) if after_term else (False,)):
+        got = place_cells(values, rows, ncols, frozenset(row_starts), subtotals, budget, term_total)
         if budget.remaining <= 0:
             return None  # past the bound, no reading is known to be the only one
         if got is None:

@@ -73,8 +73,11 @@ class _Search:
         row_starts: frozenset[int],
         subtotals: frozenset[int],
         budget: StateBudget,
+        term_total: bool,
     ) -> None:
         self.budget = budget
+        # the 계 sums the term's years only: the last column (임기 후) stands outside it
+        self.summed_cols = cols - 1 if term_total else cols
         self.values = values
         self.row_starts = row_starts
         self.subtotals = subtotals
@@ -121,8 +124,9 @@ class _Search:
             j = s.shape[r]
             if j >= self.cols or (r > 0 and s.shape[r - 1] <= j):
                 continue
-            row_sum = s.row_sum[r] + v
-            row_parts = s.row_parts[r] + (1 if v else 0)
+            counted = j < self.summed_cols
+            row_sum = s.row_sum[r] + (v if counted else 0)
+            row_parts = s.row_parts[r] + (1 if v and counted else 0)
             if r < len(s.totals):
                 if row_sum > s.totals[r] + slack:
                     continue
@@ -186,16 +190,18 @@ def place_cells(
     row_starts: frozenset[int] = frozenset(),
     subtotals: frozenset[int] = frozenset(),
     budget: StateBudget | None = None,
+    term_total: bool = False,
 ) -> dict[int, tuple[int, int]] | None:
     """The (row, column) of each number whose place every consistent reading agrees on.
 
-        ``values`` are the grid's numbers in the order the converter wrote them (dashes as zero),
-        ``rows`` counts the 계 row (row 0) and the body rows, ``cols`` the columns besides the 계
-        column (:data:`TOTAL_COLUMN`). ``budget`` bounds the states searched, shared with other calls
-    for the same grid. The numbers at ``row_starts`` came right after a row's label
-        and are 계 column cells. The ``subtotals`` rows (소계) sum their own cells but are not
-        counted again in their columns: the 계 row sums the other rows. ``None`` when no reading adds up or the search ran past its
-        bound; numbers placed differently by two readings are absent from the answer."""
+            ``values`` are the grid's numbers in the order the converter wrote them (dashes as zero),
+            ``rows`` counts the 계 row (row 0) and the body rows, ``cols`` the columns besides the 계
+            column (:data:`TOTAL_COLUMN`). ``budget`` bounds the states searched, shared with other calls
+        for the same grid. With ``term_total`` each row's 계 sums its cells but the last column's
+    (a pledge grid's 임기 후, outside the term's total). The numbers at ``row_starts`` came right after a row's label
+            and are 계 column cells. The ``subtotals`` rows (소계) sum their own cells but are not
+            counted again in their columns: the 계 row sums the other rows. ``None`` when no reading adds up or the search ran past its
+            bound; numbers placed differently by two readings are absent from the answer."""
     if len(values) != rows * (cols + 1) or rows < 2 or any(v < 0 for v in values):
         return None
     if not any(values):
@@ -203,7 +209,7 @@ def place_cells(
     budget = budget if budget is not None else StateBudget()
     if budget.remaining <= 0:
         return None
-    search = _Search(values, rows, cols, row_starts, subtotals, budget)
+    search = _Search(values, rows, cols, row_starts, subtotals, budget, term_total)
     zero = Decimal(0)
     start = _State(0, (0,) * rows, (), (zero,) * rows, (0,) * rows, (), (zero,) * cols, (0,) * cols)
     if not search.feasible(start) or search.exhausted:

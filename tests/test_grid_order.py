@@ -177,3 +177,13 @@ def test_dashes_only_place_nothing_without_searching():
     before = budget.remaining
     assert place_cells(_values("- - - - - -"), 2, 2, budget=budget) == {}
     assert budget.remaining == before
+
+
+def test_a_total_of_the_terms_years_leaves_the_last_column_outside():
+    # 계 130 = ’14 + ’15 (30 + 100); 임기 후 45 beside it, outside the sum; read down each year
+    # rows 계, 국비, 시비; columns ’14년, ’15년, 임기 후
+    seq = "130 30 100  30 30 -  100 - 100  45 15 30"
+    assert place_cells(_values(seq), 3, 3) is None  # the 계 does not sum the 임기 후 cells
+    got = place_cells(_values(seq), 3, 3, term_total=True)
+    assert got is not None
+    assert got[9] == (0, 2) and got[10] == (1, 2) and got[11] == (2, 2)
