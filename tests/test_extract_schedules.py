@@ -57,6 +57,10 @@ def _steps(text: str, kind: str = "work_report") -> list[tuple[str, str]]:
             [("’24.5.∼’25.1.", "양성 프로그램 추진")],
         ),
         ("ㅇ ’23. 이행점검 매우우수(’24.5.)\n", [("’24.5.", "’23. 이행점검 매우우수")]),
+        # a year's label before a colon, its items dated finer: the months are the steps
+        ("○ ’14년도 : 자문위원회 4회(’14.7~10월)\n", [("’14.7~10월", "’14년도 : 자문위원회 4회")]),
+        # ... but a year named again in the item does not date it finer
+        ("- `23. : 2023년도 사업 추진\n", [("`23.", "2023년도 사업 추진")]),
         ("○ 도시인프라 협력(2017년도)\n", []),  # a version's year
         # a recurrence that says when an activity happens; not one that says how money is paid
         ("○ 분과위원회 개최 : 월 2회 이상\n", [("월 2회 이상", "분과위원회 개최")]),

@@ -149,12 +149,16 @@ def _is_step(ctx: Context, d: DateMatch, clause: Clause, in_schedule: bool) -> b
         )
         # a line led by a dotted year lists what is done then ("'25. 산업부 사전자문 …"); a
         # leading '’17년 …' names the year's thing instead
-        dates_line = leading and (
-            text[d.end : d.end + 3].lstrip()[:1] in (":", "：")
-            or (
-                bool(_DOTTED_YEAR.fullmatch(d.text))
-                # '※ ’23. 이행점검 매우우수(’24.5.)': a later date dates it; the year names it
-                and next(find_dates(text, None, d.end, clause.end), None) is None
+        # ... unless a finer date later in its clause dates what it lists: '※ ’23. 이행점검
+        # 매우우수(’24.5.)', '○ ’14년도 : 자문위원회 4회(’14.7~10월)' — the year names the part
+        dates_line = (
+            leading
+            and (
+                text[d.end : d.end + 3].lstrip()[:1] in (":", "：")
+                or bool(_DOTTED_YEAR.fullmatch(d.text))
+            )
+            and not any(
+                later.precision != "year" for later in find_dates(text, None, d.end, clause.end)
             )
         )
         if in_schedule:  # a history or plan lists its years: '2008년 환경보건법 제정'
