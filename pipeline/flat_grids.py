@@ -32,6 +32,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import combinations, product
+from math import comb
 
 from pipeline.grid_order import TOTAL_COLUMN, StateBudget, place_cells
 from pipeline.settings import FLAT_GRIDS
@@ -319,13 +320,10 @@ def _read_in_blocks(
         # which rows the 소계 labels stand on is not known: every choice is searched, and a
         # number is placed only where every choice that adds up places it
         # (one of them may label the 계 row itself)
-        structures = [
-            frozenset(c)
-            for size in range(len(subtotal_labels) + 1)
-            for c in combinations(range(1, rows), size)
-        ]
-        if len(structures) > FLAT_GRIDS.max_subtotal_choices:
-            return None
+        sizes = range(min(len(subtotal_labels), rows - 1) + 1)
+        if sum(comb(rows - 1, size) for size in sizes) > FLAT_GRIDS.max_subtotal_choices:
+            return None  # counted before any choice is made: bounded work
+        structures = [frozenset(c) for size in sizes for c in combinations(range(1, rows), size)]
     placed: dict[int, tuple[int, int]] | None = None
     budget = StateBudget()
     # with an 임기 후 column last, the 계 may sum the term's years only: both are readings

@@ -204,6 +204,8 @@ def place_cells(
             bound; numbers placed differently by two readings are absent from the answer."""
     if len(values) != rows * (cols + 1) or rows < 2 or any(v < 0 for v in values):
         return None
+    if len(values) > FLAT_GRIDS.max_order_numbers:
+        return None  # bounded work: a grid this large is not searched
     if not any(values):
         return {}  # dashes only: nothing to place
     budget = budget if budget is not None else StateBudget()

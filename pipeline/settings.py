@@ -71,6 +71,8 @@ class FlatGridSettings:
     # states (a filled shape and its partial sums), every choice of its 소계 rows together;
     # past it the grid is left unread (about a second of work).
     max_order_states: int = 50_000
+    # ... and holds at most this many numbers (the search goes one number deep per number).
+    max_order_numbers: int = 240
     # ... and at most this many choices of which rows its 소계 labels stand on.
     max_subtotal_choices: int = 64
     # A row of step names flattened above its row of dates (:mod:`pipeline.extract.schedules`):

@@ -319,3 +319,9 @@ def test_an_after_term_header_written_among_the_numbers_adds_its_column():
     got = {(b.amount_krw // 1_000_000, b.fiscal_year) for b in doc.budgets}
     assert got == {(195, None), (35, 2014), (50, 2015), (110, 2016)}
     assert sum(1 for b in doc.budgets if b.fiscal_year == 2016) == 2
+
+
+def test_many_subtotal_labels_are_refused_before_any_choice_is_made():
+    # 60 '소 계' labels over a 40-row grid: the 2^39 choices of 소계 rows are never built
+    text = "(단위 : 백만원)\n계\n’14년 ’15년\n" + "소 계\n" * 60 + " ".join(["7"] * 120) + "\n"
+    assert flat_grids(text, 0, len(text), []) == []

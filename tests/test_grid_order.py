@@ -187,3 +187,15 @@ def test_a_total_of_the_terms_years_leaves_the_last_column_outside():
     got = place_cells(_values(seq), 3, 3, term_total=True)
     assert got is not None
     assert got[9] == (0, 2) and got[10] == (1, 2) and got[11] == (2, 2)
+
+
+def test_a_grid_of_too_many_numbers_is_not_searched():
+    # one line of thousands of numbers under a caption: refused before any search, whatever
+    # its arithmetic (the search would go one level deeper per number)
+    n = grid_order.FLAT_GRIDS.max_order_numbers
+    values = [Decimal(0)] * (n + 12) + [Decimal(5)]
+    cols = 12
+    rows = len(values) // (cols + 1)
+    values = values[: rows * (cols + 1)]
+    values[0] = Decimal(5)
+    assert place_cells(values, rows, cols) is None
