@@ -75,6 +75,11 @@ def _rows(text: str) -> dict[int, list[str]]:
     return rows
 
 
+def _millions(text: str) -> set[tuple[int, int | None]]:
+    """Each budget row of ``text`` read as an 'other' document: (amount in 백만원, year)."""
+    return {(b.amount_krw // 1_000_000, b.fiscal_year) for b in doc_of(text, "other").budgets}
+
+
 def test_a_flattened_grid_is_read_into_rows_and_columns():
     assert _rows(GRID) == {
         0: ["계", "’14년", "’15년", "’16년", "’17년", "임기후"],
@@ -249,8 +254,7 @@ def test_a_header_written_before_its_caption_is_found():
         "구 분\n계\n’14년\n’15년\n’16년\n’17년 ’18.6월\n임기 후\n임기 내\n(단위 : 백만원)\n"
         "시 비 6,260\n500\n1,000\n1,500\n1,630\n1,630\n-\n"
     )
-    doc = doc_of(text, "other")
-    got = {(b.amount_krw // 1_000_000, b.fiscal_year) for b in doc.budgets}
+    got = _millions(text)
     assert got == {
         (6260, None),
         (500, 2014),
@@ -267,8 +271,7 @@ def test_years_one_per_line_are_read_past_the_header_window():
         "(단위 : 백만원)\n임기 후\n단위사업\n휴가지원\n구 분\n계\n"
         "’14년\n’15년\n’16년\n’17년 ’18.6월\n민 간\n27\n7\n4\n8\n4\n4\n-\n"
     )
-    doc = doc_of(text, "other")
-    got = {(b.amount_krw // 1_000_000, b.fiscal_year) for b in doc.budgets}
+    got = _millions(text)
     assert (8, 2016) in got and (4, 2018) in got and (27, None) in got
 
 
@@ -302,11 +305,10 @@ def test_the_next_parts_title_between_a_label_and_its_numbers():
         "\uf06f 연차별 투자수요\n구 분 계\n’14년\n’15년\n’16년\n임기 후\n(단위 : 백만원)\n"
         "교재 제작 시비\n\uf06f 연도별 집행액\n89\n-\n59\n30\n-\n"
     )
-    doc = doc_of(text, "other")
-    got = {(b.amount_krw // 1_000_000, b.fiscal_year) for b in doc.budgets}
+    got = _millions(text)
     assert got == {(89, None), (59, 2015), (30, 2016)}
     # the title still heads its part: the grid's span does not hide it
-    assert any("연도별 집행액" in s.title for s in doc.sections)
+    assert any("연도별 집행액" in s.title for s in doc_of(text, "other").sections)
 
 
 def test_an_after_term_header_written_among_the_numbers_adds_its_column():
@@ -315,10 +317,9 @@ def test_an_after_term_header_written_among_the_numbers_adds_its_column():
         "(단위 : 백만원)\n구 분\n계\n’14년\n’15년\n’16년\n-\n계\n195\n지킴이 양성\n시 비\n195\n"
         "비예산\n-\n35 50 110\n35 50 110\n-\n-\n-\n임기 후\n-\n-\n-\n"
     )
-    doc = doc_of(text, "other")
-    got = {(b.amount_krw // 1_000_000, b.fiscal_year) for b in doc.budgets}
-    assert got == {(195, None), (35, 2014), (50, 2015), (110, 2016)}
-    assert sum(1 for b in doc.budgets if b.fiscal_year == 2016) == 2
+    assert _millions(text) == {(195, None), (35, 2014), (50, 2015), (110, 2016)}
+    budgets = doc_of(text, "other").budgets
+    assert sum(1 for b in budgets if b.fiscal_year == 2016) == 2
 
 
 def test_many_subtotal_labels_are_refused_before_any_choice_is_made():
