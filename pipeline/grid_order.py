@@ -80,6 +80,7 @@ class _Search:
         self.summed_cols = cols - 1 if term_total else cols
         self.values = values
         self.row_starts = row_starts
+        self.totals_known = len(row_starts) == rows
         self.subtotals = subtotals
         self.rows = rows
         self.cols = cols
@@ -92,7 +93,9 @@ class _Search:
         out: list[tuple[tuple[int, int], _State]] = []
         slack = FLAT_GRIDS.rounding_slack
         i = len(s.totals)
-        if i < self.rows:  # the next 계 column cell, row i
+        # when every row's 계 cell follows its label, no other number is a 계 cell
+        may_total = not self.totals_known or s.k in self.row_starts
+        if i < self.rows and may_total:  # the next 계 column cell, row i
             ok = s.row_sum[i] <= v + slack
             if ok and s.shape[i] == self.cols:
                 ok = _within(v, s.row_sum[i], s.row_parts[i])
@@ -208,6 +211,8 @@ def place_cells(
         return None  # bounded work: a grid this large is not searched
     if not any(values):
         return {}  # dashes only: nothing to place
+    if len(row_starts) > rows:
+        return None  # more rows' labels than rows
     budget = budget if budget is not None else StateBudget()
     if budget.remaining <= 0:
         return None

@@ -199,3 +199,8 @@ def test_a_grid_of_too_many_numbers_is_not_searched():
     values = values[: rows * (cols + 1)]
     values[0] = Decimal(5)
     assert place_cells(values, rows, cols) is None
+
+
+def test_more_rows_labels_than_rows_is_no_reading():
+    # three numbers after labels in a two-row grid: at most two can be 계 cells
+    assert place_cells(_values("30 20 10 20 10 10"), 2, 2, frozenset({0, 1, 2})) is None
