@@ -69,8 +69,8 @@ class FlatGridSettings:
     min_parts_for_slack: int = 3
     # A grid read in blocks (:mod:`pipeline.grid_order`) is searched over at most this many
     # states (a filled shape and its partial sums), every choice of its 소계 rows together;
-    # past it the grid is left unread (about a second of work).
-    max_order_states: int = 50_000
+    # past it the grid is left unread (under half a second of work).
+    max_order_states: int = 20_000
     # ... and holds at most this many numbers (the search goes one number deep per number).
     max_order_numbers: int = 240
     # ... and at most this many choices of which rows its 소계 labels stand on.
