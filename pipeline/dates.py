@@ -22,119 +22,32 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from pipeline.date_patterns import (
+    AFTER_BAD,
+    AFTER_WINDOW,
+    APOS,
+    BEFORE_OK,
+    CANDIDATE,
+    EACH_HALF,
+    FROM,
+    HALF,
+    HALF_BARE,
+    HALF_SHORT_RE,
+    MONTH_LIST,
+    MONTH_RANGE,
+    POINT_FORMS,
+    QUARTER,
+    RANGE,
+    RECURRENCE,
+    RELATIVE_YEAR,
+    TAIL,
+    UNTIL_EVENT,
+    YEAR4_SPAN,
+    YEAR_PAIR,
+    M,
+    Y,
+)
 from pipeline.model import Precision
-from pipeline.vocab import (
-    APOSTROPHES,
-    COUNTER_RE,
-    HALF_FIRST,
-    HALF_SECOND,
-    HALF_SHORT,
-    MONEY_UNIT_RE,
-    MONTH_PARTS,
-    MONTH_TENTHS,
-    RANGE_SIGNS,
-    RECURRENCE_WORDS,
-    RELATIVE_YEAR_WORDS,
-    STEP_EVENT_WORDS,
-    WEEKDAYS,
-)
-
-_APOS = f"[{re.escape(APOSTROPHES)}]"
-_Y = rf"(?:(?P<Y>(?:19|20)\d\d)|{_APOS}\s?(?P<YY>\d\d))"
-# '’23.12..21.': a doubled dot is a typo, not a break. A date may wrap onto the next line of a
-# narrow cell ('’24.\n12.'), but a numbered line after it is not its month ('’28.\n5 낙동강').
-_SEP = r"[^\S\n]*(?:\.\.?|[\-/])(?:[^\S\n]*|\s*(?!\d{1,2}[.)]?[^\S\n]+[가-힣]))"
-_M = r"(?P<M>1[0-2]|0?[1-9])(?!\d)"
-_D = r"(?P<D>3[01]|[12]\d|0?[1-9])(?!\d)(?!-\d)(?!(?!일)[가-힣])"  # '3대 분야' is not day 3
-
-# Each form of one point in time, tried in this order at a position.
-_POINT_FORMS: list[tuple[str, re.Pattern[str]]] = [
-    # a template's blank day: '’26. 07. 00.' says the month only
-    ("ym", re.compile(rf"{_Y}{_SEP}{_M}{_SEP}00(?!\d)\.?")),
-    ("ymd", re.compile(rf"{_Y}{_SEP}{_M}{_SEP}{_D}(?:\s*일|\.(?!\d))?")),
-    ("ymd", re.compile(rf"{_Y}\s*년\s*{_M}\s*월\s*{_D}\s*일")),
-    ("ym", re.compile(rf"{_Y}{_SEP}{_M}(?:\s*월|\.(?!\d))?")),
-    ("ym", re.compile(rf"{_Y}\s*년\s*{_M}\s*월")),
-    # '’25.', and '( ’ 25.)' spaced by a PDF (not a closing quote: '‘서울런’ 25')
-    (
-        "y",
-        re.compile(
-            rf"{_Y}\s*년도?|(?:(?<!\w){_APOS}\s|{_APOS})(?P<YY2>\d\d)(?!\d)(?!\s*[.\-/][^\S\n]*\d)\.?"
-        ),
-    ),
-    # a table's two-digit year without an apostrophe: '23.3.29.' (day required, so never '1.2')
-    (
-        "ymd",
-        re.compile(
-            r"(?<![\d.,])(?P<YY3>\d\d)\.\s?(?P<M>1[0-2]|0?[1-9])\.\s?(?P<D>3[01]|[12]\d|0?[1-9])\.(?!\d)"
-        ),
-    ),
-    ("md", re.compile(rf"{_M}\s*월\s*{_D}\s*일")),
-    ("md", re.compile(rf"{_M}\s*\.\s*{_D}(?:\s*\.|(?=\s*[~()\],·]|\s*$|\s+[^\d\s]))")),
-    ("m", re.compile(rf"{_M}\s*월")),
-]
-_H1 = "|".join(re.escape(w) if len(w) == 1 else r"\s*".join(w) for w in HALF_FIRST)
-_H2 = "|".join(re.escape(w) if len(w) == 1 else r"\s*".join(w) for w in HALF_SECOND)
-_HALF = re.compile(
-    rf"(?:{_Y}\s*(?:년도?|\.)?\s*)?(?:(?P<H1>{_H1})|(?P<H2>{_H2})|(?P<HB>{HALF_SHORT[0]}\s*[·ㆍ]\s*{_H2}))"
-)
-# after a year only: '‘25.상', '’24.하', '‘24.상·하' (both halves: the whole year)
-_HALF_SHORT = re.compile(
-    rf"{_Y}\s*\.\s*(?:(?P<HB>{HALF_SHORT[0]}\s*[·ㆍ,]\s*{HALF_SHORT[1]})|(?P<H1>{HALF_SHORT[0]})|(?P<H2>{HALF_SHORT[1]}))"
-    rf"(?:(?![가-힣])|(?={'|'.join(STEP_EVENT_WORDS)}))"  # '’30.하준공예정': glued by the PDF
-)
-# Both halves once each, or n times a year: '상·하반기 각 1회', '상·하반기 연2회'.
-_EACH_HALF = re.compile(r"\s*(?:각|연)\s*\d+\s*회")
-# '개관(26.상)': a half alone in brackets, its year's apostrophe lost in conversion
-_HALF_BARE = re.compile(
-    rf"(?<=[(（])(?P<YY>\d\d)\s*\.\s*(?:(?P<H1>{HALF_SHORT[0]})|(?P<H2>{HALF_SHORT[1]}))(?=\s*[)）])"
-)
-# '1,7월', '3,6,9,12월', '6, 12월': months listed as one span (first to last)
-_MONTH_LIST = re.compile(
-    r"(?P<M1>1[0-2]|0?[1-9])(?:\s*,\s*(?:1[0-2]|0?[1-9]))*\s*,\s*(?P<M2>1[0-2]|0?[1-9])\s*월"
-)
-# '’24년말', '연말', '올해': the year in force (or the stated one) as a whole
-_RELATIVE_YEAR = re.compile("|".join(RELATIVE_YEAR_WORDS))
-_QUARTER = re.compile(rf"(?:{_Y}\s*(?:년도?|\.)?\s*)?(?P<Q>[1-4])\s*(?:/\s*4\s*)?분\s*기(?!\s*별)")
-_RANGE_CLASS = f"[{re.escape(RANGE_SIGNS)}]"
-# '2~3월', '7 ~ 12월': a month range whose year is the one in force
-_MONTH_RANGE = re.compile(rf"(?P<M1>1[0-2]|0?[1-9])\s*{_RANGE_CLASS}\s*(?P<M2>1[0-2]|0?[1-9])\s*월")
-# '’23/’24년', '2023/2024년': two years written as one span
-_YEAR_PAIR = re.compile(rf"{_Y}\s*/\s*(?:(?P<Y_2>(?:19|20)\d\d)|{_APOS}?\s?(?P<YY_2>\d\d))\s*년")
-_FROM = re.compile(r"\s*부터")
-# '2025~2029', '(2017~2027)', '(2014∼)': four-digit years written as a span, or open-ended
-_YEAR4_SPAN = re.compile(
-    rf"(?<![\d,.])(?P<A>(?:19|20)\d\d)\s*(?:{_RANGE_CLASS}|-(?=\s*(?:19|20)\d\d))\s*"
-    rf"(?:(?P<B>(?:19|20)\d\d)(?![\d,.])|(?=\s*(?:[)）,]|$)))"
-)
-# '~종식시', '~ 해제 시까지': until an event; a period with no calendar bounds
-_UNTIL_EVENT = re.compile(
-    rf"{_RANGE_CLASS}\s*(?:상황\s*)?(?:종식|종료|해제|완료|안정화)\s*시(?:\s*까지)?"
-)
-_RECURRENCE = [(re.compile(p), name) for p, name in RECURRENCE_WORDS]
-# after a point: its weekday, its clock time or hours ('(수) 14:00 ~ 16:00' is one day's
-# hours, not a range to the 16th), a part of the month ('3월 말')
-_CLOCK = r"\d{1,2}\s*:\s*\d{2}"
-_TAIL = re.compile(
-    rf"(?:\s*\(\s*[{WEEKDAYS}]\s*\))?"
-    rf"(?:\s*{_CLOCK}(?:\s*{_RANGE_CLASS}\s*{_CLOCK})?|\s*\d{{1,2}}\s*시)?"
-    rf"(?:\s*(?:{'|'.join(MONTH_TENTHS)})|\s*[{MONTH_PARTS}](?![가-힣]))?"
-)
-# A range sign between two points; '-' only between numbers ('2016.03 - 2016.12').
-_RANGE = re.compile(rf"\s*(?:{_RANGE_CLASS}|-(?=\s*[\d{re.escape(APOSTROPHES)}]))\s*")
-_BEFORE_OK = re.compile(
-    r"(?:^|[^\d.,\w=])$|(?<=[가-힣ㄱ-ㅎ(\[「『<])$"
-)  # not after "=": a measure (L=9.3 ㎞)
-_AFTER_BAD = re.compile(
-    rf"^(?:\d|[.,]\d|\s*[%％]|(?:{MONEY_UNIT_RE}|억|{COUNTER_RE})"
-    rf"|\s*(?:(?:{MONEY_UNIT_RE})(?![가-힣])|(?:억|조|천만|백만|항|호|%)(?![가-힣])))"
-)
-# How far after a date _AFTER_BAD looks: wide enough to see past a run of tabs to the word
-# after a unit ('10.22.⇥⇥⇥원외' is a date before the word 원외, not 10.22원).
-_AFTER_WINDOW = 12
-_CANDIDATE = re.compile(
-    rf"{_APOS}\s?\d|\d|[상하]\s*[반·ㆍ]|[上下]|매|격|분|연|상|수|월|올|금|당|년|{_RANGE_CLASS}"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +90,7 @@ def _year(m: re.Match[str], ref_year: int | None, suffix: str = "") -> int | Non
 
 
 def _match_point(text: str, pos: int, ref_year: int | None) -> _Point | None:
-    for kind, pattern in _POINT_FORMS:
+    for kind, pattern in POINT_FORMS:
         m = pattern.match(text, pos)
         if not m:
             continue
@@ -214,12 +127,12 @@ _FULL_DATE = re.compile(r"(?:19|20)\d\d\s*\.\s*\d{1,2}\s*\.")
 def _ok_context(text: str, start: int, end: int) -> bool:
     # '(청년사업담당관-1485,2025.2.13.)': a full date may follow a comma without a space
     after_comma = start > 0 and text[start - 1] == "," and _FULL_DATE.match(text, start)
-    if start > 0 and not _BEFORE_OK.search(text[max(0, start - 1) : start]) and not after_comma:
+    if start > 0 and not BEFORE_OK.search(text[max(0, start - 1) : start]) and not after_comma:
         return False
-    return not _AFTER_BAD.match(text[end : end + _AFTER_WINDOW])
+    return not AFTER_BAD.match(text[end : end + AFTER_WINDOW])
 
 
-_BLANK_DAY_END = re.compile(rf"{_M}\s*\.\s*00(?!\d)\.?")
+_BLANK_DAY_END = re.compile(rf"{M}\s*\.\s*00(?!\d)\.?")
 
 
 _YEAR_DOT_END = re.compile(r"((?:19|20)\d\d)\s*\.?(?=[^\S\n]*(?:$|[)\]）,]|\n))")
@@ -264,7 +177,7 @@ def _until_point(
     p = _match_point(text, ws.end(), ref_year)
     if p is None or p.end > limit or (first.explicit_year and not p.explicit_year):
         return None
-    tail = _TAIL.match(text, p.end)
+    tail = TAIL.match(text, p.end)
     if not _UNTIL.match(text, tail.end() if tail else p.end):
         return None
     if p.year is None:
@@ -282,10 +195,10 @@ def _simple_match(
     text: str, pos: int, default_year: int | None, ref_year: int | None
 ) -> DateMatch | None:
     for pattern, precision in (
-        (_HALF, "half"),
-        (_HALF_SHORT, "half"),
-        (_HALF_BARE, "half"),
-        (_QUARTER, "quarter"),
+        (HALF, "half"),
+        (HALF_SHORT_RE, "half"),
+        (HALF_BARE, "half"),
+        (QUARTER, "quarter"),
     ):
         m = pattern.match(text, pos)
         if not m:
@@ -308,12 +221,12 @@ def _simple_match(
             end = _month_end(year, 3 * q)
         recurrence = None
         if precision == "half" and m.groupdict().get("HB"):
-            each = _EACH_HALF.match(text, end_pos)
+            each = EACH_HALF.match(text, end_pos)
             if each:  # '상·하반기 각 1회', '상·하반기 연2회': a recurrence over the whole year
                 end_pos, precision, recurrence = each.end(), "year", "yearly"
         if precision == "half":  # '‘24.下~‘25.上', '‘25.下~‘27.下': a range of halves
-            rng = _RANGE.match(text, end_pos)
-            nxt = rng and (_HALF.match(text, rng.end()) or _HALF_SHORT.match(text, rng.end()))
+            rng = RANGE.match(text, end_pos)
+            nxt = rng and (HALF.match(text, rng.end()) or HALF_SHORT_RE.match(text, rng.end()))
             if rng and nxt and nxt.group(0).strip() and (ny := _year(nxt, ref_year)):
                 second_half = nxt.groupdict()
                 end = dt.date(ny, 6, 30) if second_half.get("H1") else dt.date(ny, 12, 31)
@@ -328,7 +241,7 @@ def _simple_match(
             recurrence,
             explicit_year=_year(m, ref_year) is not None,
         )
-    rel = _RELATIVE_YEAR.match(text, pos)
+    rel = RELATIVE_YEAR.match(text, pos)
     if rel and default_year is not None and _word_bounded(text, rel.start(), rel.end()):
         return DateMatch(
             rel.start(),
@@ -339,7 +252,7 @@ def _simple_match(
             "year",
             explicit_year=False,
         )
-    for pattern, recurrence in _RECURRENCE:
+    for pattern, recurrence in RECURRENCE:
         m = pattern.match(text, pos)
         if m and _word_bounded(text, m.start(), m.end()):
             start_d = dt.date(default_year, 1, 1) if default_year else None
@@ -357,7 +270,7 @@ def _word_bounded(text: str, start: int, end: int) -> bool:
 # 9.19), '’16.4.29., 5.17.8.26'. Read only after a year or in a list of dates, and only when
 # the second falls after the first: a numbering like '1.3.2.1' is neither.
 _GLUED_DAYS = re.compile(
-    rf"(?:{_Y}\.\s?)?(?P<M1>1[0-2]|0?[1-9])\.(?P<D1>3[01]|[12]\d|0?[1-9])\."
+    rf"(?:{Y}\.\s?)?(?P<M1>1[0-2]|0?[1-9])\.(?P<D1>3[01]|[12]\d|0?[1-9])\."
     r"(?P<M2>1[0-2]|0?[1-9])\.(?P<D2>3[01]|[12]\d|0?[1-9])\.?(?![\d.])"
 )
 _LISTED_BEFORE = re.compile(r"[,，][^\S\n]*$")
@@ -408,7 +321,7 @@ def find_dates(
     year_in_force = default_year
     pos = start
     while pos < end:
-        cm = _CANDIDATE.search(text, pos, end)
+        cm = CANDIDATE.search(text, pos, end)
         if not cm:
             return
         pos = cm.start()
@@ -429,7 +342,7 @@ def find_dates(
 
 
 def _year_pair(text: str, pos: int, limit: int, ref_year: int | None) -> DateMatch | None:
-    m = _YEAR_PAIR.match(text, pos, limit)
+    m = YEAR_PAIR.match(text, pos, limit)
     if not m or not _ok_context(text, pos, m.end()):
         return None
     first, second = _year(m, ref_year), _year(m, ref_year, "_2")
@@ -448,7 +361,7 @@ def _year_pair(text: str, pos: int, limit: int, ref_year: int | None) -> DateMat
 
 # A range sign with nothing after it: the period is open-ended ('’25. 下 ~)').
 _OPEN_AFTER = re.compile(
-    rf"[^\S\n]*[~∼～〜][^\S\n]*(?=$|[)\]）,:：]|\n(?![^\S\n]*(?:{_APOS}|\d|올해|내년|금년)))"
+    rf"[^\S\n]*[~∼～〜][^\S\n]*(?=$|[)\]）,:：]|\n(?![^\S\n]*(?:{APOS}|\d|올해|내년|금년)))"
 )  # ... a label's colon after it too ('’25. 下 ~ : 子펀드 결성'); but not a range wrapped onto
 # the next line ('’25. 3분기 ~' ⏎ '’26. 1분기')
 # Months listed after a month: '’15.6월 / 7월', '’16.1~5월, 11월' (one range, as 1,7월 is).
@@ -480,13 +393,13 @@ def _match_at(
             end = simple.end + len(opened.group(0).rstrip(" )]"))
             return replace(simple, end=end, text=text[pos:end], end_date=None, open_end=True)
         return simple  # halves, quarters, years: no months to list after
-    ue = _UNTIL_EVENT.match(text, pos, limit)
+    ue = UNTIL_EVENT.match(text, pos, limit)
     if ue:
         return DateMatch(pos, ue.end(), ue.group(0), None, None, "day", None, True)
     pair = _year_pair(text, pos, limit, ref_year)
     if pair is not None:
         return pair
-    span4 = _YEAR4_SPAN.match(text, pos, limit)
+    span4 = YEAR4_SPAN.match(text, pos, limit)
     if span4 and _ok_context(text, pos, span4.end()):
         a = int(span4.group("A"))
         b = int(span4.group("B")) if span4.group("B") else None
@@ -503,7 +416,7 @@ def _match_at(
                 b is None,
                 True,
             )
-    ml = _MONTH_LIST.match(text, pos, limit)
+    ml = MONTH_LIST.match(text, pos, limit)
     if ml and year_in_force is not None and _ok_context(text, pos, ml.end()):
         m1, m2 = int(ml.group("M1")), int(ml.group("M2"))
         if m1 < m2:
@@ -515,7 +428,7 @@ def _match_at(
                 _month_end(year_in_force, m2),
                 "month",
             )
-    mr = _MONTH_RANGE.match(text, pos, limit)
+    mr = MONTH_RANGE.match(text, pos, limit)
     if mr and year_in_force is not None and _ok_context(text, pos, mr.end()):
         m1, m2 = int(mr.group("M1")), int(mr.group("M2"))
         if m1 <= m2:
@@ -534,14 +447,14 @@ def _match_at(
     if year is None:
         return None
     first.year = year
-    tail = _TAIL.match(text, first.end)
+    tail = TAIL.match(text, first.end)
     cur = tail.end() if tail else first.end
     second: _Point | None = None
     open_end = False
-    rng = _RANGE.match(text, cur)
+    rng = RANGE.match(text, cur)
     half_end = None
     if rng:
-        h = _HALF_SHORT.match(text, rng.end(), limit) or _HALF.match(text, rng.end(), limit)
+        h = HALF_SHORT_RE.match(text, rng.end(), limit) or HALF.match(text, rng.end(), limit)
         if h and h.group(0).strip() and _year(h, ref_year) is not None:
             half_end = h  # '’25.9.～’26.상': a range that ends with a half year
     if half_end is not None:
@@ -569,7 +482,7 @@ def _match_at(
                 second.year = year
             if second.kind == "m" and first.day is None and first.month is None:
                 return None
-            t2 = _TAIL.match(text, second.end)
+            t2 = TAIL.match(text, second.end)
             cur = t2.end() if t2 else second.end
         elif text[rng.start() : rng.end()].strip() != "-":
             second = None
@@ -593,7 +506,7 @@ def _match_at(
             return None
     elif open_end:
         end_d = None  # type: ignore[assignment]
-    if second is None and not open_end and (fm := _FROM.match(text, cur, limit)):
+    if second is None and not open_end and (fm := FROM.match(text, cur, limit)):
         until = _until_point(text, fm.end(), limit, first, ref_year)
         if until is not None:  # '1996년부터 2014년까지': the span between the two
             _s2, end_d, _p2 = _bounds(until, until.year or year)

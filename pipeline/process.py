@@ -45,6 +45,7 @@ ROW_DECIDING = (
     "pipeline/__init__.py",
     "pipeline/ingest",
     "pipeline/extract",
+    "pipeline/date_patterns.py",
     "pipeline/dates.py",
     "pipeline/errors.py",
     "pipeline/flat_grids.py",
