@@ -34,7 +34,7 @@ from decimal import Decimal
 from itertools import combinations, product
 from math import comb
 
-from pipeline.grid_order import TOTAL_COLUMN, StateBudget, place_cells
+from pipeline.grid_order import TOTAL_COLUMN, StateBudget, place_cells, within_rounding
 from pipeline.settings import FLAT_GRIDS
 from pipeline.spans import lines as text_lines
 from pipeline.spans import trim
@@ -353,9 +353,7 @@ def _read_in_blocks(
 def _adds_up(total: Decimal, parts: list[Decimal]) -> bool:
     """Whether ``parts`` sum to ``total``: exactly, or within the rounding of each cell to the
     caption's unit when enough cells were rounded ('608' over '46 178 249 134', in 백만원)."""
-    nonzero = sum(1 for p in parts if p)
-    slack = FLAT_GRIDS.rounding_slack if nonzero >= FLAT_GRIDS.min_parts_for_slack else 0
-    return abs(total - sum(parts)) <= slack
+    return within_rounding(total, sum(parts, Decimal(0)), sum(1 for p in parts if p))
 
 
 def _place(

@@ -57,9 +57,10 @@ class _State:
     col_parts: tuple[int, ...]  # each column's non-zero body cells so far
 
 
-def _within(total: Decimal, parts_sum: Decimal, parts: int) -> bool:
+def within_rounding(total: Decimal, parts_sum: Decimal, parts: int) -> bool:
     """``parts_sum`` equals ``total``, or is within the caption unit's rounding of it when
-    enough parts were each rounded (see :mod:`pipeline.flat_grids`)."""
+    enough of its ``parts`` (the non-zero ones, each rounded) were summed: '608' over
+    '46 178 249 134' in 백만원. The one rule for flat grids read by rows or in blocks."""
     slack = FLAT_GRIDS.rounding_slack if parts >= FLAT_GRIDS.min_parts_for_slack else 0
     return abs(total - parts_sum) <= slack
 
@@ -98,13 +99,13 @@ class _Search:
         if i < self.rows and may_total:  # the next 계 column cell, row i
             ok = s.row_sum[i] <= v + slack
             if ok and s.shape[i] == self.cols:
-                ok = _within(v, s.row_sum[i], s.row_parts[i])
+                ok = within_rounding(v, s.row_sum[i], s.row_parts[i])
             if ok and i >= 1:
                 leaves = [t for r, t in enumerate((*s.totals, v)) if r and r not in self.subtotals]
                 body = sum(leaves, Decimal(0))
                 ok = body <= s.totals[0] + slack
                 if ok and i == self.rows - 1:
-                    ok = _within(s.totals[0], body, sum(1 for t in leaves if t))
+                    ok = within_rounding(s.totals[0], body, sum(1 for t in leaves if t))
             if ok:
                 out.append(
                     (
@@ -133,7 +134,7 @@ class _Search:
             if r < len(s.totals):
                 if row_sum > s.totals[r] + slack:
                     continue
-                if j == self.cols - 1 and not _within(s.totals[r], row_sum, row_parts):
+                if j == self.cols - 1 and not within_rounding(s.totals[r], row_sum, row_parts):
                     continue
             col_top, col_sum, col_parts = s.col_top, s.col_sum, s.col_parts
             if r == 0:
@@ -145,7 +146,7 @@ class _Search:
                 c_parts = col_parts[j] + (1 if v and leaf else 0)
                 if c_sum > col_top[j] + slack:
                     continue
-                if r == self.rows - 1 and not _within(col_top[j], c_sum, c_parts):
+                if r == self.rows - 1 and not within_rounding(col_top[j], c_sum, c_parts):
                     continue
                 col_sum = (*col_sum[:j], c_sum, *col_sum[j + 1 :])
                 col_parts = (*col_parts[:j], c_parts, *col_parts[j + 1 :])
