@@ -2,7 +2,8 @@
 
 Years (``2020``, ``’20``), separators, months and days, halves (``상반기``, ``’26.下``), quarters,
 ranges, recurrences and the context a date may stand in, each built once from the words of
-:mod:`pipeline.vocab`. The matching itself, and what a match means, is :mod:`pipeline.dates`.
+:mod:`pipeline.vocab`. The matching itself, and what a match means, is :mod:`pipeline.dates`;
+a pattern only one of its helpers uses (a glued pair of days, a listed month) stays beside it.
 """
 
 from __future__ import annotations

@@ -247,18 +247,19 @@ def _read(text: str, lines: list[tuple[int, int]], k: int) -> FlatGrid | None:
         # some rows did not add up on their own: the converter may have read the grid in
         # blocks, not rows; the whole grid's arithmetic may still place its numbers
         in_blocks = _read_in_blocks(text, entries, len(columns), after_term is not None)
-        late_term = next(
-            (
-                span
-                for is_number, span in entries
-                if not is_number and _AFTER_TERM.match(text[span[0] : span[1]].strip())
-            ),
-            None,
-        )
         if in_blocks is None and after_term is not None:
             # an 임기 후 column the converter wrote no cell of
             in_blocks = _read_in_blocks(text, entries, len(columns) - 1)
-        elif in_blocks is None and late_term is not None:
+        elif in_blocks is None and (
+            late_term := next(
+                (
+                    span
+                    for is_number, span in entries
+                    if not is_number and _AFTER_TERM.match(text[span[0] : span[1]].strip())
+                ),
+                None,
+            )
+        ):
             # the 임기 후 header written among the numbers: a column more than the header's
             in_blocks = _read_in_blocks(text, entries, len(columns) + 1, True)
             if in_blocks is not None:
